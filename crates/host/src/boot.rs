@@ -1,0 +1,113 @@
+//! Bringing up an app's isolate: engine, Web APIs, the app's code evaluated (top-level
+//! await included), and its fetch handler bound with its `env`.
+
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use nano_engine::rquickjs::{Ctx, Object};
+use nano_engine::{Fatal, Isolate, IsolateOptions, JsError, ScriptKind};
+use nano_web::{AppExports, Web, WebOptions};
+
+use crate::app::{App, AppSource};
+
+/// CPU time the app's top-level code may take (larger than a request's: startup work
+/// such as building tables is normal).
+const STARTUP_CPU: Duration = Duration::from_millis(1000);
+/// Wall time for top-level await to settle.
+const STARTUP_WALL: Duration = Duration::from_secs(10);
+/// Native stack JavaScript may use; loop threads get far more (see `server`).
+pub(crate) const JS_STACK: usize = 1 << 20;
+
+/// A booted isolate. Field order matters: `web` holds JS values and must drop first.
+pub(crate) struct Live {
+    pub web: Web,
+    pub iso: Isolate,
+}
+
+/// Why an app could not start.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum BootError {
+    #[error("{0}")]
+    Script(JsError),
+    #[error("{0}")]
+    Fatal(Fatal),
+}
+
+impl From<Fatal> for BootError {
+    fn from(f: Fatal) -> Self {
+        Self::Fatal(f)
+    }
+}
+
+impl From<JsError> for BootError {
+    fn from(e: JsError) -> Self {
+        Self::Script(e)
+    }
+}
+
+/// The `env` object: each configured var, parsed from its JSON form.
+fn build_env<'js>(ctx: &Ctx<'js>, app: &App) -> Result<Object<'js>, JsError> {
+    let env = Object::new(ctx.clone()).map_err(|e| JsError::catch(ctx, e))?;
+    for (name, json) in &app.config.vars {
+        let value = ctx.json_parse(json.as_str()).map_err(|e| JsError::catch(ctx, e))?;
+        env.set(name.as_str(), value).map_err(|e| JsError::catch(ctx, e))?;
+    }
+    Ok(env)
+}
+
+pub(crate) async fn boot(app: &Arc<App>, hooks: WebOptions) -> Result<Live, BootError> {
+    let options = IsolateOptions {
+        memory_limit: app.config.limits.memory_bytes,
+        stack_limit: JS_STACK,
+    };
+    let mut iso = Isolate::new(&options, Some(Rc::new(AppSource(app.clone()))))?;
+    let web = nano_web::install(&mut iso, hooks)?;
+    let source = app
+        .read(&app.main)
+        .map_err(|e| JsError::new("Error", e.to_string()))?;
+    let kind = ScriptKind::detect(&app.main, &source);
+    if kind == ScriptKind::Classic {
+        // Service-worker scripts see their bindings as globals, as on Workers.
+        iso.enter(None, |ctx| -> Result<(), JsError> {
+            let env = build_env(ctx, app)?;
+            let globals = ctx.globals();
+            for (name, _) in &app.config.vars {
+                let v: nano_engine::rquickjs::Value =
+                    env.get(name.as_str()).map_err(|e| JsError::catch(ctx, e))?;
+                globals.set(name.as_str(), v).map_err(|e| JsError::catch(ctx, e))?;
+            }
+            Ok(())
+        })??;
+    }
+    iso.eval_main(&app.main, &source, kind, Some(STARTUP_CPU))??;
+    let deadline = Instant::now() + STARTUP_WALL;
+    loop {
+        match iso.main_state()? {
+            Some(Ok(())) => break,
+            Some(Err(e)) => return Err(e.into()),
+            None => {}
+        }
+        if iso.ops().pending() == 0 {
+            return Err(JsError::new("Error", "top-level await never resolved").into());
+        }
+        match tokio::time::timeout_at(deadline.into(), iso.run_next_op(Some(STARTUP_CPU))).await {
+            Ok(r) => {
+                r?;
+            }
+            Err(_) => {
+                return Err(JsError::new("Error", "top-level await did not settle within 10 s").into())
+            }
+        }
+    }
+    let namespace = iso.main_namespace();
+    iso.enter(None, |ctx| -> Result<(), JsError> {
+        let env = build_env(ctx, app)?;
+        let exports = match &namespace {
+            Some(ns) => AppExports::Module(ns.clone().restore(ctx).map_err(|e| JsError::catch(ctx, e))?),
+            None => AppExports::ServiceWorker,
+        };
+        web.bind(ctx, exports, env)
+    })??;
+    Ok(Live { web, iso })
+}

@@ -1,0 +1,288 @@
+//! Per-thread isolate pool: for each app that has had a request on this thread, one
+//! task that owns the app's isolate, feeds it requests, drives its host operations and
+//! timers, enforces its CPU and memory limits, and replaces it when it breaks.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::{HeaderMap, Method};
+use nano_engine::{Fatal, JsError};
+use nano_web::{BodyStream, Level, ResponseParts, WebOptions};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::app::App;
+use crate::boot::{boot, BootError, Live};
+use crate::log;
+
+/// A request on its way into an isolate.
+pub(crate) struct Job {
+    pub method: Method,
+    pub url: String,
+    pub headers: HeaderMap,
+    pub body: Option<BodyStream>,
+    pub reply: oneshot::Sender<Reply>,
+}
+
+/// What became of a request.
+pub(crate) enum Reply {
+    Response(ResponseParts),
+    /// The handler threw or rejected: 500.
+    Exception,
+    /// The isolate hit a limit or broke: 503.
+    Fatal(Fatal),
+    /// The app's code failed to load: 500.
+    Boot,
+}
+
+enum Msg {
+    Request(u64, Job),
+    /// The caller gave up (wall-time limit): forget the request.
+    Cancel(u64),
+}
+
+/// This thread's isolates, one task per app.
+pub(crate) struct Pool {
+    apps: Arc<Vec<Arc<App>>>,
+    tasks: RefCell<HashMap<usize, mpsc::UnboundedSender<Msg>>>,
+    next_id: Cell<u64>,
+    idle: Duration,
+}
+
+/// Identifies a request sent with [`Pool::send`], for [`Pool::cancel`].
+#[derive(Clone, Copy)]
+pub(crate) struct Ticket {
+    app: usize,
+    id: u64,
+}
+
+impl Pool {
+    pub(crate) fn new(apps: Arc<Vec<Arc<App>>>, idle: Duration) -> Rc<Self> {
+        Rc::new(Self {
+            apps,
+            tasks: RefCell::new(HashMap::new()),
+            next_id: Cell::new(1),
+            idle,
+        })
+    }
+
+    pub(crate) fn app(&self, index: usize) -> &Arc<App> {
+        &self.apps[index]
+    }
+
+    /// Hands a request to the app's isolate on this thread, starting it if needed.
+    pub(crate) fn send(self: &Rc<Self>, app: usize, job: Job) -> Ticket {
+        let id = self.next_id.get();
+        self.next_id.set(id + 1);
+        let mut msg = Msg::Request(id, job);
+        let existing = self.tasks.borrow().get(&app).cloned();
+        if let Some(tx) = existing {
+            match tx.send(msg) {
+                Ok(()) => return Ticket { app, id },
+                Err(mpsc::error::SendError(m)) => msg = m,
+            }
+        }
+        let (tx, rx) = mpsc::unbounded_channel();
+        let _ = tx.send(msg);
+        self.tasks.borrow_mut().insert(app, tx);
+        tokio::task::spawn_local(app_task(self.clone(), app, rx));
+        Ticket { app, id }
+    }
+
+    pub(crate) fn cancel(&self, ticket: Ticket) {
+        if let Some(tx) = self.tasks.borrow().get(&ticket.app) {
+            let _ = tx.send(Msg::Cancel(ticket.id));
+        }
+    }
+
+    /// Number of apps with a live task on this thread.
+    pub(crate) fn live_apps(&self) -> usize {
+        self.tasks.borrow().len()
+    }
+}
+
+/// A request inside an isolate, and the CPU time charged to it so far.
+struct Inflight {
+    reply: oneshot::Sender<Reply>,
+    cpu: Duration,
+}
+
+type InflightMap = Rc<RefCell<HashMap<u64, Inflight>>>;
+
+fn hooks(app: &Arc<App>, inflight: &InflightMap) -> WebOptions {
+    let name: Rc<str> = app.name().into();
+    let n = name.clone();
+    let log_sink = Rc::new(move |level: Level, text: &str| log::app(&n, level, text));
+    let n = name.clone();
+    let map = inflight.clone();
+    let respond = Rc::new(move |id: u64, outcome: Result<ResponseParts, JsError>| {
+        let Some(entry) = map.borrow_mut().remove(&id) else {
+            return;
+        };
+        let reply = match outcome {
+            Ok(parts) => Reply::Response(parts),
+            Err(err) => {
+                log::app(&n, Level::Error, &format!("Uncaught {err}"));
+                Reply::Exception
+            }
+        };
+        let _ = entry.reply.send(reply);
+    });
+    let n = name;
+    let uncaught = Rc::new(move |err: JsError| log::app(&n, Level::Error, &format!("Uncaught {err}")));
+    WebOptions {
+        log: log_sink,
+        respond,
+        uncaught,
+    }
+}
+
+/// The CPU budget of the next turn: requests share the isolate, so a turn's time is
+/// split evenly among those in flight; the turn may run until the one with the least
+/// budget left would be over its limit.
+fn turn_budget(limit: Duration, inflight: &InflightMap) -> Duration {
+    let map = inflight.borrow();
+    let n = map.len() as u32;
+    match map.values().map(|r| limit.saturating_sub(r.cpu)).min() {
+        Some(least) => (least * n).max(Duration::from_micros(100)),
+        None => limit,
+    }
+}
+
+fn charge(inflight: &InflightMap, spent: Duration) {
+    let mut map = inflight.borrow_mut();
+    let n = map.len() as u32;
+    if n == 0 {
+        return;
+    }
+    let share = spent / n;
+    for r in map.values_mut() {
+        r.cpu += share;
+    }
+}
+
+/// Fails every request still in flight with `reply` (the isolate is going away).
+fn fail_all(inflight: &InflightMap, reply: impl Fn() -> Reply) {
+    for (_, r) in inflight.borrow_mut().drain() {
+        let _ = r.reply.send(reply());
+    }
+}
+
+async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<Msg>) {
+    let app = pool.app(index).clone();
+    let limit = app.config.limits.cpu;
+    let inflight: InflightMap = Rc::default();
+    let mut live: Option<Live> = None;
+    loop {
+        let pending_ops = live.as_ref().map_or(0, |l| l.iso.ops().pending());
+        let ops = live.as_ref().map(|l| l.iso.ops().clone());
+        let idle = inflight.borrow().is_empty();
+        let outcome: Result<(), Fatal> = tokio::select! {
+            msg = rx.recv() => {
+                let Some(msg) = msg else { break };
+                match msg {
+                    Msg::Cancel(id) => {
+                        inflight.borrow_mut().remove(&id);
+                        Ok(())
+                    }
+                    Msg::Request(id, job) => {
+                        if live.is_none() {
+                            match boot(&app, hooks(&app, &inflight)).await {
+                                Ok(l) => live = Some(l),
+                                Err(e) => {
+                                    let what = match &e {
+                                        BootError::Script(_) => "failed to start",
+                                        BootError::Fatal(_) => "hit a limit while starting",
+                                    };
+                                    log::app(app.name(), Level::Error, &format!("{what}: {e}"));
+                                    let _ = job.reply.send(match e {
+                                        BootError::Fatal(f) => Reply::Fatal(f),
+                                        BootError::Script(_) => Reply::Boot,
+                                    });
+                                    continue;
+                                }
+                            }
+                        }
+                        let Some(l) = live.as_mut() else { continue };
+                        dispatch(l, &inflight, limit, id, job)
+                    }
+                }
+            }
+            ready = async { ops.as_ref()?.ready().await }, if pending_ops > 0 => {
+                match (ready, live.as_mut()) {
+                    (Some(ready), Some(l)) => {
+                        let budget = turn_budget(limit, &inflight);
+                        let r = l.iso.run_ready(ready, Some(budget));
+                        charge(&inflight, l.iso.last_turn());
+                        r
+                    }
+                    _ => Ok(()),
+                }
+            }
+            _ = tokio::time::sleep(pool.idle), if idle => {
+                if inflight.borrow().is_empty() && rx.is_empty() {
+                    // Idle: drop the isolate and end the task (a later request starts anew).
+                    pool.tasks.borrow_mut().remove(&index);
+                    break;
+                }
+                Ok(())
+            }
+        };
+        if let Some(l) = live.as_mut() {
+            for err in l.iso.take_unhandled_rejections() {
+                log::app(app.name(), Level::Error, &format!("Uncaught (in promise) {err}"));
+            }
+        }
+        if let Err(fatal) = outcome {
+            log::app(
+                app.name(),
+                Level::Error,
+                &format!("isolate discarded: {fatal}"),
+            );
+            fail_all(&inflight, || Reply::Fatal(fatal.clone()));
+            live = None;
+        }
+    }
+    fail_all(&inflight, || Reply::Fatal(Fatal::Panic("isolate stopped".into())));
+}
+
+fn dispatch(live: &mut Live, inflight: &InflightMap, limit: Duration, id: u64, job: Job) -> Result<(), Fatal> {
+    let Job {
+        method,
+        url,
+        headers,
+        body,
+        reply,
+    } = job;
+    inflight.borrow_mut().insert(
+        id,
+        Inflight {
+            reply,
+            cpu: Duration::ZERO,
+        },
+    );
+    let pairs: Vec<(&str, &[u8])> = headers
+        .iter()
+        .map(|(n, v)| (n.as_str(), v.as_bytes()))
+        .collect();
+    let budget = turn_budget(limit, inflight);
+    let Live { web, iso } = live;
+    let result = iso.enter(Some(budget), |ctx| {
+        web.dispatch(ctx, id, method.as_str(), &url, &pairs, body)
+    });
+    charge(inflight, iso.last_turn());
+    match result {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(err)) => {
+            // The glue itself failed (not the app's handler, whose errors arrive via fail).
+            if let Some(r) = inflight.borrow_mut().remove(&id) {
+                let _ = r.reply.send(Reply::Exception);
+            }
+            Err(Fatal::Panic(format!("dispatch failed: {err}")))
+        }
+        Err(fatal) => Err(fatal),
+    }
+}
+

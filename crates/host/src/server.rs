@@ -1,0 +1,352 @@
+//! The HTTP front door: one listener per loop thread (SO_REUSEPORT spreads connections),
+//! hyper for HTTP/1.1 and HTTP/2, the router, and the translation between hyper
+//! requests/responses and the isolates' jobs and replies.
+
+use std::cell::Cell;
+use std::convert::Infallible;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, HOST};
+use http::{Request, Response, StatusCode};
+use http_body_util::{BodyExt, Empty, Full, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::conn::auto;
+use nano_web::{BodyStream, ResponseBody, ResponseParts};
+use socket2::{Domain, Protocol, Socket, Type};
+use tokio::net::TcpListener;
+use tokio::sync::{oneshot, watch};
+
+use crate::app::App;
+use crate::config::{Config, ServerSettings};
+use crate::log;
+use crate::pool::{Job, Pool, Reply};
+use crate::router::Router;
+
+/// Stack of each loop thread: JavaScript gets `JS_STACK` of it, with ample headroom.
+const THREAD_STACK: usize = 16 << 20;
+
+type BoxError = Box<dyn std::error::Error + Send + Sync>;
+/// Response bodies stay on their loop thread, so they need not be `Send`.
+type Body = Pin<Box<dyn hyper::body::Body<Data = Bytes, Error = BoxError>>>;
+
+fn boxed<B>(body: B) -> Body
+where
+    B: hyper::body::Body<Data = Bytes> + 'static,
+    B::Error: Into<BoxError>,
+{
+    Box::pin(body.map_err(Into::into))
+}
+
+/// What every loop thread shares (read-only).
+struct Shared {
+    apps: Arc<Vec<Arc<App>>>,
+    router: Router,
+    settings: ServerSettings,
+}
+
+/// A running server.
+pub struct Server {
+    addr: SocketAddr,
+    shutdown: watch::Sender<bool>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl Server {
+    /// Binds the listen address and starts the loop threads.
+    pub fn start(config: Config) -> io::Result<Self> {
+        let apps: Vec<Arc<App>> = config.apps.into_iter().map(|a| Arc::new(App::new(a))).collect();
+        let routes = apps
+            .iter()
+            .enumerate()
+            .flat_map(|(i, a)| a.config.routes.iter().map(move |r| (r.clone(), i)))
+            .collect();
+        let shared = Arc::new(Shared {
+            router: Router::new(routes, config.catch_all),
+            apps: Arc::new(apps),
+            settings: config.server.clone(),
+        });
+        let threads = config.server.threads.max(1);
+        let first = bind(config.server.listen)?;
+        let addr = first.local_addr()?;
+        let mut listeners = vec![first];
+        for _ in 1..threads {
+            listeners.push(bind(addr)?);
+        }
+        let (shutdown, rx) = watch::channel(false);
+        let mut handles = Vec::with_capacity(threads);
+        for (i, listener) in listeners.into_iter().enumerate() {
+            let shared = shared.clone();
+            let rx = rx.clone();
+            let handle = std::thread::Builder::new()
+                .name(format!("nano-loop-{i}"))
+                .stack_size(THREAD_STACK)
+                .spawn(move || loop_thread(listener, shared, rx))?;
+            handles.push(handle);
+        }
+        Ok(Self {
+            addr,
+            shutdown,
+            threads: handles,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Stops accepting; in-flight requests get the configured grace period.
+    pub fn shutdown(&self) {
+        let _ = self.shutdown.send(true);
+    }
+
+    /// Waits for every loop thread to finish (after [`shutdown`](Self::shutdown)).
+    pub fn join(self) {
+        for t in self.threads {
+            let _ = t.join();
+        }
+    }
+}
+
+fn bind(addr: SocketAddr) -> io::Result<std::net::TcpListener> {
+    let socket = Socket::new(Domain::for_address(addr), Type::STREAM, Some(Protocol::TCP))?;
+    socket.set_reuse_address(true)?;
+    socket.set_reuse_port(true)?;
+    socket.set_nodelay(true)?;
+    socket.bind(&addr.into())?;
+    socket.listen(1024)?;
+    socket.set_nonblocking(true)?;
+    Ok(socket.into())
+}
+
+/// Runs `!Send` futures (hyper's HTTP/2 streams) on the thread's LocalSet.
+#[derive(Clone, Copy)]
+struct LocalExec;
+
+impl<F> hyper::rt::Executor<F> for LocalExec
+where
+    F: Future + 'static,
+{
+    fn execute(&self, fut: F) {
+        tokio::task::spawn_local(fut);
+    }
+}
+
+fn loop_thread(listener: std::net::TcpListener, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
+    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            log::server(&format!("cannot start a loop thread: {e}"));
+            return;
+        }
+    };
+    let local = tokio::task::LocalSet::new();
+    local.block_on(&runtime, accept_loop(listener, shared, shutdown));
+}
+
+async fn accept_loop(listener: std::net::TcpListener, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
+    let listener = match TcpListener::from_std(listener) {
+        Ok(l) => l,
+        Err(e) => {
+            log::server(&format!("cannot listen: {e}"));
+            return;
+        }
+    };
+    let pool = Pool::new(shared.apps.clone(), shared.settings.idle_isolate);
+    let open = Rc::new(Cell::new(0usize));
+    let (closed_tx, mut closed_rx) = watch::channel(());
+    let mut builder = auto::Builder::new(LocalExec);
+    builder
+        .http1()
+        .timer(TokioTimer::new())
+        .header_read_timeout(shared.settings.header_timeout)
+        .max_headers(shared.settings.max_headers)
+        .max_buf_size(shared.settings.max_header_bytes.max(8192));
+    builder
+        .http2()
+        .timer(TokioTimer::new())
+        .max_header_list_size(shared.settings.max_header_bytes as u32)
+        .keep_alive_interval(Some(shared.settings.header_timeout))
+        .keep_alive_timeout(shared.settings.header_timeout);
+    let builder = Rc::new(builder);
+    let mut stop = shutdown.clone();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, _peer) = match accepted {
+                    Ok(s) => s,
+                    Err(e) => {
+                        // Out of file descriptors and the like: back off briefly.
+                        log::server(&format!("accept failed: {e}"));
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                open.set(open.get() + 1);
+                let (pool, shared, builder, open, closed_tx) =
+                    (pool.clone(), shared.clone(), builder.clone(), open.clone(), closed_tx.clone());
+                let mut shutdown = shutdown.clone();
+                tokio::task::spawn_local(async move {
+                    let svc = service_fn(move |req| handle(req, pool.clone(), shared.clone()));
+                    let conn = builder.serve_connection(TokioIo::new(stream), svc);
+                    tokio::pin!(conn);
+                    tokio::select! {
+                        _ = conn.as_mut() => {}
+                        _ = shutdown.wait_for(|stop| *stop) => {
+                            conn.as_mut().graceful_shutdown();
+                            let _ = conn.await;
+                        }
+                    }
+                    open.set(open.get() - 1);
+                    let _ = closed_tx.send(());
+                });
+            }
+            _ = stop.wait_for(|stop| *stop) => break,
+        }
+    }
+    drop(listener);
+    let grace = shared.settings.shutdown_grace;
+    let drained = async {
+        while open.get() > 0 {
+            if closed_rx.changed().await.is_err() {
+                break;
+            }
+        }
+    };
+    let _ = tokio::time::timeout(grace, drained).await;
+    let _ = pool.live_apps();
+}
+
+fn text_response(status: StatusCode, text: impl Into<Bytes>) -> Response<Body> {
+    let mut res = Response::new(boxed(Full::new(text.into())));
+    *res.status_mut() = status;
+    res.headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain;charset=UTF-8"));
+    res
+}
+
+/// Request body as a stream of data chunks, cut off past `limit` bytes.
+fn body_stream(body: Incoming, limit: u64) -> BodyStream {
+    let mut seen: u64 = 0;
+    let stream = http_body_util::BodyStream::new(body).filter_map(move |frame| {
+        let out = match frame {
+            Ok(frame) => match frame.into_data() {
+                Ok(data) => {
+                    seen += data.len() as u64;
+                    if seen > limit {
+                        Some(Err(format!("request body exceeds the limit of {limit} bytes")))
+                    } else {
+                        Some(Ok(data))
+                    }
+                }
+                Err(_) => None, // trailers
+            },
+            Err(e) => Some(Err(format!("error reading request body: {e}"))),
+        };
+        std::future::ready(out)
+    });
+    Box::pin(stream)
+}
+
+async fn handle(req: Request<Incoming>, pool: Rc<Pool>, shared: Arc<Shared>) -> Result<Response<Body>, Infallible> {
+    let (parts, body) = req.into_parts();
+    let host = parts
+        .headers
+        .get(HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| parts.uri.authority().map(|a| a.to_string()))
+        .unwrap_or_default();
+    let path = parts.uri.path();
+    let Some(index) = shared.router.route(&host, path) else {
+        return Ok(text_response(StatusCode::NOT_FOUND, "Not Found: no app serves this host and path\n"));
+    };
+    let app = pool.app(index).clone();
+    let limits = &app.config.limits;
+    let declared = parts
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limits.body_bytes) {
+        return Ok(text_response(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large\n"));
+    }
+    let authority = if host.is_empty() { shared.settings.listen.to_string() } else { host };
+    let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str());
+    let url = format!("http://{authority}{path_and_query}");
+    use hyper::body::Body as _;
+    let has_body = !body.is_end_stream();
+    let body = has_body.then(|| body_stream(body, limits.body_bytes));
+    let (reply_tx, reply_rx) = oneshot::channel();
+    let ticket = pool.send(
+        index,
+        Job {
+            method: parts.method,
+            url,
+            headers: parts.headers,
+            body,
+            reply: reply_tx,
+        },
+    );
+    let reply = match tokio::time::timeout(limits.wall, reply_rx).await {
+        Ok(Ok(reply)) => reply,
+        Ok(Err(_)) => Reply::Fatal(nano_engine::Fatal::Panic("isolate stopped".into())),
+        Err(_) => {
+            pool.cancel(ticket);
+            log::app(app.name(), nano_web::Level::Error, "request exceeded its wall-time limit");
+            return Ok(text_response(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout: the app did not respond in time\n"));
+        }
+    };
+    Ok(match reply {
+        Reply::Response(parts) => to_hyper(parts),
+        Reply::Exception | Reply::Boot => {
+            text_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error\n")
+        }
+        Reply::Fatal(fatal) => text_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("Service Unavailable: {fatal}\n"),
+        ),
+    })
+}
+
+fn to_hyper(parts: ResponseParts) -> Response<Body> {
+    let body: Body = match parts.body {
+        ResponseBody::Empty => boxed(Empty::new()),
+        ResponseBody::Bytes(b) => boxed(Full::new(b)),
+        ResponseBody::Stream(s) => {
+            let frames = s.map(|chunk| chunk.map(Frame::data).map_err(BoxError::from));
+            boxed(StreamBody::new(frames))
+        }
+    };
+    let mut res = Response::new(body);
+    let Ok(status) = StatusCode::from_u16(parts.status) else {
+        return text_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error\n");
+    };
+    *res.status_mut() = status;
+    let headers = res.headers_mut();
+    for (name, value) in parts.headers {
+        let latin1: Vec<u8> = value.chars().map(|c| c as u32 as u8).collect();
+        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_bytes(&latin1)) {
+            (Ok(n), Ok(v)) => {
+                headers.append(n, v);
+            }
+            _ => return text_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error\n"),
+        }
+    }
+    if !parts.status_text.is_empty() && Some(parts.status_text.as_str()) != status.canonical_reason() {
+        if let Ok(reason) = hyper::ext::ReasonPhrase::try_from(parts.status_text.into_bytes()) {
+            res.extensions_mut().insert(reason);
+        }
+    }
+    res
+}

@@ -1,0 +1,154 @@
+// The Body mixin (Fetch standard §5.3) shared by Request and Response: a body is kept in
+// the cheapest form it arrived in (a string, bytes, a host body, a stream) and only
+// turned into a ReadableStream when `.body` is asked for.
+
+const BODY = Symbol("body");
+
+class BodyState {
+  constructor(source, native) {
+    // Exactly one of these is set (or none, for a null body).
+    this.text = typeof source === "string" ? source : undefined;
+    this.bytes = source instanceof Uint8Array ? source : undefined;
+    this.stream = source instanceof ReadableStream ? source : undefined;
+    this.native = native;
+    this.used = false;
+    this.isNull = source === null && native === undefined;
+  }
+  get streamValue() {
+    if (this.isNull) return null;
+    if (!this.stream) {
+      if (this.native !== undefined) {
+        this.stream = nativeBodyStream(this.native);
+        this.native = undefined;
+      } else {
+        const chunk = this.bytes ?? ops.utf8Encode(this.text);
+        this.text = this.bytes = undefined;
+        this.stream = new ReadableStream({ start(c) { if (chunk.length) c.enqueue(chunk); c.close(); } });
+      }
+    }
+    return this.stream;
+  }
+  get disturbed() {
+    return this.used || (this.stream !== undefined && this.stream[STREAM_DISTURBED]);
+  }
+}
+
+// Extracts a body from BodyInit (Fetch §5.2 "extract a body"): the stored form and the
+// Content-Type it implies.
+function extractBody(init) {
+  if (init === null || init === undefined) return [new BodyState(null), null];
+  if (typeof init === "string") return [new BodyState(init), "text/plain;charset=UTF-8"];
+  if (init instanceof ArrayBuffer) return [new BodyState(new Uint8Array(init.slice(0))), null];
+  if (ArrayBuffer.isView(init)) {
+    const copy = new Uint8Array(init.byteLength);
+    copy.set(new Uint8Array(init.buffer, init.byteOffset, init.byteLength));
+    return [new BodyState(copy), null];
+  }
+  if (init instanceof ReadableStream) {
+    if (init.locked || init[STREAM_DISTURBED]) throw new TypeError("The body stream is locked or already read");
+    return [new BodyState(init), null];
+  }
+  if (typeof URLSearchParams === "function" && init instanceof URLSearchParams) {
+    return [new BodyState(init.toString()), "application/x-www-form-urlencoded;charset=UTF-8"];
+  }
+  if (typeof Blob === "function" && init instanceof Blob && typeof init[BLOB_BYTES] === "function") {
+    return [new BodyState(init[BLOB_BYTES]()), init.type || null];
+  }
+  return [new BodyState(String(init)), "text/plain;charset=UTF-8"];
+}
+var BLOB_BYTES = Symbol("blobBytes");
+
+function concatChunks(chunks, total) {
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) { out.set(c, offset); offset += c.length; }
+  return out;
+}
+
+async function readAllStream(stream) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let total = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    if (!(value instanceof Uint8Array)) {
+      reader.releaseLock();
+      throw new TypeError("Body stream chunks must be Uint8Array");
+    }
+    chunks.push(value);
+    total += value.length;
+  }
+  reader.releaseLock();
+  return concatChunks(chunks, total);
+}
+
+// Consumes the body once (Fetch §5.3 "consume body"): resolves with a string when it
+// was one and `wantText`, else with bytes.
+async function consumeBody(owner, wantText) {
+  const b = owner[BODY];
+  if (b.disturbed) throw new TypeError("Body has already been used");
+  if (b.stream && b.stream.locked) throw new TypeError("Body is locked");
+  b.used = true;
+  if (b.isNull) return wantText ? "" : new Uint8Array(0);
+  if (b.text !== undefined) return wantText ? b.text : ops.utf8Encode(b.text);
+  if (b.bytes !== undefined) return b.bytes;
+  if (b.native !== undefined) {
+    const id = b.native;
+    b.native = undefined;
+    return new Uint8Array(await ops.bodyReadAll(id));
+  }
+  return readAllStream(b.stream);
+}
+
+function bytesToText(data) {
+  return typeof data === "string" ? data : ops.utf8Decode(data, false, false);
+}
+
+const bodyMixin = {
+  get body() { return this[BODY].streamValue; },
+  get bodyUsed() { return this[BODY].disturbed; },
+  async text() { return bytesToText(await consumeBody(this, true)); },
+  async json() { return JSON.parse(bytesToText(await consumeBody(this, true))); },
+  async arrayBuffer() {
+    const data = await consumeBody(this, false);
+    const bytes = typeof data === "string" ? ops.utf8Encode(data) : data;
+    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes.buffer : bytes.slice().buffer;
+  },
+  async bytes() {
+    const data = await consumeBody(this, false);
+    return typeof data === "string" ? ops.utf8Encode(data) : data;
+  },
+  async blob() {
+    const data = await consumeBody(this, false);
+    if (typeof Blob !== "function") throw new TypeError("Blob is not supported yet");
+    const type = this.headers.get("content-type") || "";
+    return new Blob([data], { type });
+  },
+  async formData() {
+    throw new TypeError("formData() is not supported yet");
+  },
+};
+
+function applyBodyMixin(cls) {
+  for (const key of Object.keys(bodyMixin)) {
+    Object.defineProperty(cls.prototype, key, Object.getOwnPropertyDescriptor(bodyMixin, key));
+  }
+}
+
+// A body clone (Fetch §5.3 "clone a body"): streams are split in two.
+function cloneBodyState(b) {
+  if (b.disturbed) throw new TypeError("Cannot clone a body that has already been used");
+  if (b.isNull) return new BodyState(null);
+  if (b.text !== undefined) return new BodyState(b.text);
+  if (b.bytes !== undefined) return new BodyState(b.bytes);
+  // Streams and host bodies: read into memory once, then both sides share the bytes.
+  const source = b.streamValue;
+  let cached;
+  const load = () => (cached ??= readAllStream(source));
+  const make = () => new ReadableStream({
+    async pull(c) { c.enqueue(await load()); c.close(); },
+  }, { highWaterMark: 0 });
+  b.stream = make();
+  return new BodyState(make());
+}

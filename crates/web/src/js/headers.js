@@ -1,0 +1,142 @@
+// Headers (Fetch standard §5.2): an ordered header list with case-insensitive names,
+// combined values, set-cookie kept apart, and sorted iteration.
+
+const HEADERS_LIST = Symbol("headerList");
+const HEADERS_GUARD = Symbol("headerGuard");
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const HTTP_WS_EDGES = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+
+function normalizeHeaderName(name) {
+  name = String(name);
+  if (!TOKEN.test(name)) throw new TypeError(`Invalid header name: "${name}"`);
+  return name.toLowerCase();
+}
+
+function normalizeHeaderValue(value) {
+  value = String(value).replace(HTTP_WS_EDGES, "");
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0 || c === 10 || c === 13 || c > 255) throw new TypeError(`Invalid header value: "${value}"`);
+  }
+  return value;
+}
+
+function checkMutable(headers) {
+  if (headers[HEADERS_GUARD] === "immutable") throw new TypeError("Can't modify immutable headers");
+}
+
+class Headers {
+  constructor(init = undefined) {
+    this[HEADERS_LIST] = [];
+    this[HEADERS_GUARD] = "none";
+    if (init === undefined || init === null) {
+      if (init === null) throw new TypeError("Failed to construct 'Headers': The provided value is not of type 'HeadersInit'.");
+      return;
+    }
+    fillHeaders(this, init);
+  }
+  append(name, value) {
+    name = normalizeHeaderName(name);
+    value = normalizeHeaderValue(value);
+    checkMutable(this);
+    this[HEADERS_LIST].push([name, value]);
+  }
+  delete(name) {
+    name = normalizeHeaderName(name);
+    checkMutable(this);
+    this[HEADERS_LIST] = this[HEADERS_LIST].filter((e) => e[0] !== name);
+  }
+  get(name) {
+    name = normalizeHeaderName(name);
+    let out = null;
+    for (const [n, v] of this[HEADERS_LIST]) {
+      if (n === name) out = out === null ? v : out + ", " + v;
+    }
+    return out;
+  }
+  getSetCookie() {
+    return this[HEADERS_LIST].filter((e) => e[0] === "set-cookie").map((e) => e[1]);
+  }
+  has(name) {
+    name = normalizeHeaderName(name);
+    return this[HEADERS_LIST].some((e) => e[0] === name);
+  }
+  set(name, value) {
+    name = normalizeHeaderName(name);
+    value = normalizeHeaderValue(value);
+    checkMutable(this);
+    const list = this[HEADERS_LIST];
+    const i = list.findIndex((e) => e[0] === name);
+    if (i < 0) { list.push([name, value]); return; }
+    list[i] = [name, value];
+    this[HEADERS_LIST] = list.filter((e, j) => j <= i || e[0] !== name);
+  }
+  forEach(callback, thisArg = undefined) {
+    if (typeof callback !== "function") throw new TypeError("Failed to execute 'forEach' on 'Headers': parameter 1 is not of type 'Function'.");
+    for (const [name, value] of sortedHeaderEntries(this)) callback.call(thisArg, value, name, this);
+  }
+  *entries() { yield* sortedHeaderEntries(this); }
+  *keys() { for (const [name] of sortedHeaderEntries(this)) yield name; }
+  *values() { for (const [, value] of sortedHeaderEntries(this)) yield value; }
+  [Symbol.iterator]() { return this.entries(); }
+  get [Symbol.toStringTag]() { return "Headers"; }
+  [inspect.custom]() {
+    const obj = {};
+    for (const [k, v] of sortedHeaderEntries(this)) obj[k] = v;
+    return "Headers " + inspect(obj);
+  }
+}
+
+// "sort and combine" (Fetch §2.2.2): names ascending; set-cookie values stay separate.
+function sortedHeaderEntries(headers) {
+  const names = [...new Set(headers[HEADERS_LIST].map((e) => e[0]))].sort();
+  const out = [];
+  for (const name of names) {
+    if (name === "set-cookie") {
+      for (const v of headers.getSetCookie()) out.push([name, v]);
+    } else {
+      out.push([name, headers.get(name)]);
+    }
+  }
+  return out;
+}
+
+function fillHeaders(headers, init) {
+  if (init instanceof Headers) {
+    for (const [n, v] of init[HEADERS_LIST]) headers[HEADERS_LIST].push([n, v]);
+    return;
+  }
+  if (typeof init !== "object" && typeof init !== "function") throw new TypeError("Failed to construct 'Headers': The provided value is not of type 'HeadersInit'.");
+  if (typeof init[Symbol.iterator] === "function") {
+    for (const pair of init) {
+      if (typeof pair === "string" || typeof pair[Symbol.iterator] !== "function") throw new TypeError("Failed to construct 'Headers': The provided value cannot be converted to a sequence.");
+      const items = [...pair];
+      if (items.length !== 2) throw new TypeError("Failed to construct 'Headers': Invalid value");
+      headers.append(items[0], items[1]);
+    }
+    return;
+  }
+  for (const key of Reflect.ownKeys(init)) {
+    const d = Reflect.getOwnPropertyDescriptor(init, key);
+    if (!d || !d.enumerable) continue;
+    if (typeof key === "symbol") throw new TypeError("Failed to construct 'Headers': record keys must be strings");
+    headers.append(key, init[key]);
+  }
+}
+
+// Headers of an incoming request: names arrive lower-cased and values as Latin-1.
+function headersFromFlat(flat, guard) {
+  const h = new Headers();
+  const list = h[HEADERS_LIST];
+  for (let i = 0; i + 1 < flat.length; i += 2) list.push([flat[i], flat[i + 1]]);
+  h[HEADERS_GUARD] = guard;
+  return h;
+}
+
+function headersToFlat(headers) {
+  const flat = [];
+  for (const [n, v] of headers[HEADERS_LIST]) flat.push(n, v);
+  return flat;
+}
+
+defineGlobal("Headers", Headers);

@@ -1,0 +1,109 @@
+// Request (Fetch standard §5.4).
+
+const REQUEST_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
+const FORBIDDEN_METHODS = ["CONNECT", "TRACE", "TRACK"];
+const REQ = Symbol("request");
+
+function normalizeMethod(method) {
+  method = String(method);
+  if (!TOKEN.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
+  const upper = method.toUpperCase();
+  if (FORBIDDEN_METHODS.includes(upper)) throw new TypeError(`'${method}' HTTP method is unsupported.`);
+  return REQUEST_METHODS.includes(upper) ? upper : method;
+}
+
+function parseRequestURL(input) {
+  if (typeof URL === "function") {
+    let url;
+    try { url = new URL(input); } catch { throw new TypeError(`Invalid URL: ${input}`); }
+    if (url.username || url.password) throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${input}`);
+    return url.href;
+  }
+  return String(input);
+}
+
+class Request {
+  constructor(input, init = {}) {
+    if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required, but only 0 present.");
+    if (init === null || (typeof init !== "object" && typeof init !== "function")) init = {};
+    let source = null;
+    if (input instanceof Request) source = input;
+    const r = {
+      method: source ? source[REQ].method : "GET",
+      url: source ? source[REQ].url : parseRequestURL(input),
+      redirect: source ? source[REQ].redirect : "follow",
+      signal: null,
+    };
+    if (init.method !== undefined) r.method = normalizeMethod(init.method);
+    if (init.redirect !== undefined) {
+      if (!["follow", "error", "manual"].includes(init.redirect)) throw new TypeError(`Invalid redirect value: ${init.redirect}`);
+      r.redirect = init.redirect;
+    }
+    const controller = new AbortController();
+    const parentSignal = init.signal !== undefined ? init.signal : source ? source.signal : null;
+    if (parentSignal) {
+      if (!(parentSignal instanceof AbortSignal)) throw new TypeError("Failed to construct 'Request': member signal is not of type AbortSignal.");
+      if (parentSignal.aborted) controller.abort(parentSignal.reason);
+      else parentSignal.addEventListener("abort", () => controller.abort(parentSignal.reason), { once: true });
+    }
+    r.signal = controller.signal;
+    this[REQ] = r;
+    const headersInit = init.headers !== undefined ? init.headers : source ? source.headers : undefined;
+    const headers = new Headers(headersInit);
+    let body;
+    const bodyInit = init.body;
+    if (bodyInit !== undefined && bodyInit !== null) {
+      if (r.method === "GET" || r.method === "HEAD") throw new TypeError("Request with GET/HEAD method cannot have body.");
+      const [state, type] = extractBody(bodyInit);
+      body = state;
+      if (type && !headers.has("content-type")) headers.append("content-type", type);
+    } else if (source && init.body === undefined) {
+      if (source.bodyUsed) throw new TypeError("Cannot construct a Request with a Request object that has already been used.");
+      body = source[BODY];
+      source[BODY] = new BodyState(null);
+      source[BODY].used = !body.isNull;
+    } else {
+      body = new BodyState(null);
+    }
+    r.headers = headers;
+    this[BODY] = body;
+  }
+  get method() { return this[REQ].method; }
+  get url() { return this[REQ].url; }
+  get headers() { return this[REQ].headers; }
+  get redirect() { return this[REQ].redirect; }
+  get signal() { return this[REQ].signal; }
+  get destination() { return ""; }
+  get referrer() { return "about:client"; }
+  get referrerPolicy() { return ""; }
+  get mode() { return "cors"; }
+  get credentials() { return "same-origin"; }
+  get cache() { return "default"; }
+  get integrity() { return ""; }
+  get keepalive() { return false; }
+  get isReloadNavigation() { return false; }
+  get isHistoryNavigation() { return false; }
+  get duplex() { return "half"; }
+  clone() {
+    if (this.bodyUsed) throw new TypeError("Failed to execute 'clone' on 'Request': Request body is already used");
+    const copy = Object.create(Request.prototype);
+    copy[REQ] = { ...this[REQ], headers: new Headers(this[REQ].headers) };
+    copy[BODY] = cloneBodyState(this[BODY]);
+    return copy;
+  }
+  get [Symbol.toStringTag]() { return "Request"; }
+  [inspect.custom]() {
+    return "Request " + inspect({ method: this.method, url: this.url, headers: this.headers, body: this[BODY].isNull ? null : "[body]", bodyUsed: this.bodyUsed, redirect: this.redirect });
+  }
+}
+applyBodyMixin(Request);
+
+// The Request a served app receives: built without re-validating what hyper parsed.
+function makeIncomingRequest(method, url, flat, bodyId) {
+  const req = Object.create(Request.prototype);
+  req[REQ] = { method, url, redirect: "manual", signal: new AbortController().signal, headers: headersFromFlat(flat, "immutable") };
+  req[BODY] = bodyId === undefined || bodyId === null ? new BodyState(null) : new BodyState(null, bodyId);
+  return req;
+}
+
+defineGlobal("Request", Request);

@@ -1,0 +1,125 @@
+// Dispatching a served request to the app's fetch handler, module syntax
+// (`export default { fetch(request, env, ctx) }`) or service-worker syntax
+// (`addEventListener("fetch", (event) => event.respondWith(…))`), and sending the
+// Response it settles with back to the host.
+
+let appHandler = null;
+let appEnv = {};
+
+class ExecutionContext {
+  #pending;
+  constructor(pending) { this.#pending = pending; }
+  waitUntil(promise) {
+    Promise.resolve(promise).catch((err) => reportException(err));
+  }
+  passThroughOnException() {}
+  get [Symbol.toStringTag]() { return "ExecutionContext"; }
+}
+
+const FETCH_EVENT = Symbol("fetchEvent");
+
+class FetchEvent extends Event {
+  constructor(type, init = {}) {
+    super(type, init);
+    this[FETCH_EVENT] = { request: init.request, response: undefined };
+  }
+  get request() { return this[FETCH_EVENT].request; }
+  respondWith(response) {
+    const s = this[FETCH_EVENT];
+    if (s.response !== undefined) throw new DOMException("respondWith() was already called", "InvalidStateError");
+    s.response = Promise.resolve(response);
+    this.stopImmediatePropagation();
+  }
+  waitUntil(promise) { Promise.resolve(promise).catch((err) => reportException(err)); }
+  passThroughOnException() {}
+  get [Symbol.toStringTag]() { return "FetchEvent"; }
+}
+defineGlobal("FetchEvent", FetchEvent);
+defineGlobal("ExecutionContext", ExecutionContext);
+defineGlobal("self", globalThis);
+defineGlobal("navigator", Object.freeze({ userAgent: "NANO", hardwareConcurrency: 1, language: "en-US", languages: ["en-US"] }));
+
+function invokeHandler(request) {
+  if (appHandler) {
+    return appHandler.fetch(request, appEnv, new ExecutionContext());
+  }
+  const event = new FetchEvent("fetch", { request });
+  globalThis.dispatchEvent(event);
+  const response = event[FETCH_EVENT].response;
+  if (response === undefined) throw new Error("No fetch handler responded to the request (call event.respondWith())");
+  return response;
+}
+
+async function pumpBody(stream, sink) {
+  const reader = stream.getReader();
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      if (typeof value !== "string" && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
+        throw new TypeError("Response body stream chunks must be Uint8Array");
+      }
+      if (!(await ops.sinkWrite(sink, value))) {
+        reader.cancel().catch(() => {});
+        return;
+      }
+    }
+    ops.sinkClose(sink);
+  } catch (err) {
+    ops.sinkClose(sink, String(err && err.message || err));
+    reportException(err);
+  }
+}
+
+function sendResponse(id, response) {
+  if (!(response instanceof Response)) {
+    throw new TypeError(`The fetch handler must return a Response, not ${inspect(response, { depth: 0 })}`);
+  }
+  const r = response[RES];
+  if (r.type === "error") throw new TypeError("The fetch handler returned Response.error()");
+  const flat = headersToFlat(r.headers);
+  const b = response[BODY];
+  if (b.disturbed) throw new TypeError("The response body was already used");
+  if (b.isNull) return ops.respond(id, r.status, r.statusText, flat, null);
+  if (b.text !== undefined) return ops.respond(id, r.status, r.statusText, flat, b.text);
+  if (b.bytes !== undefined) return ops.respond(id, r.status, r.statusText, flat, b.bytes);
+  if (b.native !== undefined) {
+    const native = b.native;
+    b.native = undefined;
+    b.used = true;
+    return ops.respond(id, r.status, r.statusText, flat, native);
+  }
+  const native = takeNativeBody(b.stream);
+  if (native !== undefined) return ops.respond(id, r.status, r.statusText, flat, native);
+  const sink = ops.respondStream(id, r.status, r.statusText, flat);
+  pumpBody(b.stream, sink);
+}
+
+function dispatch(id, method, url, flat, bodyId) {
+  let result;
+  try {
+    result = invokeHandler(makeIncomingRequest(method, url, flat, bodyId));
+  } catch (err) {
+    ops.fail(id, err);
+    return;
+  }
+  if (result instanceof Response) {
+    try { sendResponse(id, result); } catch (err) { ops.fail(id, err); }
+    return;
+  }
+  Promise.resolve(result).then((response) => sendResponse(id, response)).catch((err) => ops.fail(id, err));
+}
+
+function bind(namespace, env) {
+  appEnv = env;
+  if (namespace !== undefined) {
+    const def = namespace.default;
+    if (def !== undefined && def !== null && typeof def.fetch === "function") {
+      appHandler = def;
+    } else if (def !== undefined) {
+      throw new TypeError("The app's default export has no fetch() handler");
+    }
+  }
+}
+
+return { dispatch, bind };

@@ -1,0 +1,168 @@
+//! NANO's Web APIs: what a Workers app sees as its global scope (console, timers,
+//! Headers, Request, Response, streams, encoding…), installed into one engine isolate.
+//!
+//! Most classes are JavaScript (`src/js/`, compiled to bytecode once per process); the
+//! work they do per byte or per call is in Rust, behind one private `ops` object that
+//! only the glue sees.
+
+mod body;
+mod buffer;
+mod glue;
+mod ops;
+
+use std::rc::Rc;
+
+use nano_engine::rquickjs::{Ctx, Function, Object, Persistent, Value};
+use nano_engine::{Fatal, Isolate, JsError};
+
+pub use body::{BodyStream, ResponseBody};
+
+/// Severity of a console line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Debug,
+    Info,
+    Log,
+    Warn,
+    Error,
+}
+
+impl Level {
+    fn from_code(code: i32) -> Self {
+        match code {
+            0 => Self::Debug,
+            1 => Self::Info,
+            3 => Self::Warn,
+            4 => Self::Error,
+            _ => Self::Log,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Debug => "debug",
+            Self::Info => "info",
+            Self::Log => "log",
+            Self::Warn => "warn",
+            Self::Error => "error",
+        }
+    }
+}
+
+/// Where console output goes (the host decides: stdout for `nanod run`, the app's log
+/// for served apps).
+pub type LogSink = Rc<dyn Fn(Level, &str)>;
+
+/// A response JS produced for a dispatched request.
+#[derive(Debug)]
+pub struct ResponseParts {
+    pub status: u16,
+    pub status_text: String,
+    pub headers: Vec<(String, String)>,
+    pub body: ResponseBody,
+}
+
+/// Receives each dispatched request's outcome, by request id.
+pub type ResponseSink = Rc<dyn Fn(u64, Result<ResponseParts, JsError>)>;
+
+/// What the host plugs into the Web APIs of one isolate.
+#[derive(Clone)]
+pub struct WebOptions {
+    pub log: LogSink,
+    pub respond: ResponseSink,
+    /// An error nothing caught (a throwing timer callback, `reportError`).
+    pub uncaught: Rc<dyn Fn(JsError)>,
+}
+
+/// The host's handle on the Web APIs installed in one isolate. Holds JS values: drop it
+/// before the isolate.
+pub struct Web {
+    bodies: Rc<body::BodyTable>,
+    dispatch: Persistent<Function<'static>>,
+    bind: Persistent<Function<'static>>,
+}
+
+/// Installs every Web API into the isolate's global scope.
+pub fn install(isolate: &mut Isolate, options: WebOptions) -> Result<Web, JsError> {
+    let bodies = Rc::new(body::BodyTable::default());
+    let loop_handle = isolate.ops().clone();
+    let result = isolate
+        .enter(None, |ctx| -> Result<_, JsError> {
+            let ops = ops::build(ctx, &loop_handle, &bodies, &options)
+                .map_err(|e| JsError::catch(ctx, e))?;
+            let api: Object = glue::run(ctx, ops).map_err(|e| JsError::catch(ctx, e))?;
+            let get = |name: &str| -> Result<Persistent<Function<'static>>, JsError> {
+                let f: Function = api.get(name).map_err(|e| JsError::catch(ctx, e))?;
+                Ok(Persistent::save(ctx, f))
+            };
+            Ok((get("dispatch")?, get("bind")?))
+        })
+        .map_err(|f| JsError::new("Error", f.to_string()))??;
+    Ok(Web {
+        bodies,
+        dispatch: result.0,
+        bind: result.1,
+    })
+}
+
+/// How an app's code declares its handler.
+pub enum AppExports<'js> {
+    /// A module: its namespace (`export default { fetch }`).
+    Module(Object<'js>),
+    /// A classic script: handlers registered with `addEventListener("fetch", …)`.
+    ServiceWorker,
+}
+
+impl Web {
+    /// Tells the glue where the app's `fetch` handler is and what its `env` holds.
+    pub fn bind<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        exports: AppExports<'js>,
+        env: Object<'js>,
+    ) -> Result<(), JsError> {
+        let bind = self
+            .bind
+            .clone()
+            .restore(ctx)
+            .map_err(|e| JsError::catch(ctx, e))?;
+        let ns = match exports {
+            AppExports::Module(ns) => ns.into_value(),
+            AppExports::ServiceWorker => Value::new_undefined(ctx.clone()),
+        };
+        bind.call::<_, ()>((ns, env))
+            .map_err(|e| JsError::catch(ctx, e))
+    }
+
+    /// Hands a request to the app. The outcome reaches [`WebOptions::respond`] with the
+    /// same `id`, now or in a later turn.
+    #[allow(clippy::too_many_arguments)]
+    pub fn dispatch<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        id: u64,
+        method: &str,
+        url: &str,
+        headers: &[(&str, &[u8])],
+        body: Option<BodyStream>,
+    ) -> Result<(), JsError> {
+        let catch = |e| JsError::catch(ctx, e);
+        let dispatch = self.dispatch.clone().restore(ctx).map_err(catch)?;
+        let flat = nano_engine::rquickjs::Array::new(ctx.clone()).map_err(catch)?;
+        for (i, (name, value)) in headers.iter().enumerate() {
+            flat.set(2 * i, *name).map_err(catch)?;
+            // Header bytes are Latin-1 to the Fetch spec: one byte, one code unit.
+            let text: String = value.iter().map(|&b| b as char).collect();
+            flat.set(2 * i + 1, text).map_err(catch)?;
+        }
+        let body_id = body.map(|b| self.bodies.insert(b));
+        dispatch
+            .call::<_, ()>((id as f64, method, url, flat, body_id))
+            .map_err(catch)
+    }
+}
+
+/// A convenience for hosts: `Fatal` as the error a request sees.
+pub fn fatal_to_error(f: &Fatal) -> JsError {
+    JsError::new("Error", f.to_string())
+}
