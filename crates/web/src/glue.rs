@@ -14,6 +14,7 @@ const PARTS: &[&str] = &[
     include_str!("js/timers.js"),
     include_str!("js/events.js"),
     include_str!("js/encoding.js"),
+    include_str!("js/url.js"),
     include_str!("js/streams.js"),
     include_str!("js/headers.js"),
     include_str!("js/body.js"),

@@ -9,6 +9,7 @@ mod body;
 mod buffer;
 mod glue;
 mod ops;
+mod url;
 
 use std::rc::Rc;
 

@@ -307,5 +307,6 @@ pub(crate) fn build<'js>(
         })?,
     )?;
 
+    crate::url::install(ctx, &ops)?;
     Ok(ops)
 }
