@@ -252,6 +252,14 @@ impl Isolate {
                     let module = Module::declare(ctx.clone(), name, source)
                         .map_err(|e| JsError::catch(ctx, e))?;
                     let (module, promise) = module.eval().map_err(|e| JsError::catch(ctx, e))?;
+                    // Its outcome is read through `main_state`; a catch handler keeps a
+                    // throwing module from also counting as an unhandled rejection.
+                    let ignore = rquickjs::Function::new(ctx.clone(), || {})
+                        .map_err(|e| JsError::catch(ctx, e))?;
+                    let _: rquickjs::Value = promise
+                        .catch()
+                        .and_then(|catch| catch.call((rquickjs::function::This(promise.clone()), ignore)))
+                        .map_err(|e| JsError::catch(ctx, e))?;
                     main = Some(Persistent::save(ctx, promise));
                     let ns = module.namespace().map_err(|e| JsError::catch(ctx, e))?;
                     namespace = Some(Persistent::save(ctx, ns));

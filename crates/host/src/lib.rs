@@ -10,6 +10,7 @@ mod pool;
 pub mod router;
 pub mod run;
 mod server;
+mod sniff;
 
 pub use config::{Config, ConfigError};
 pub use server::Server;

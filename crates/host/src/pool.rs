@@ -111,12 +111,27 @@ struct Inflight {
 
 type InflightMap = Rc<RefCell<HashMap<u64, Inflight>>>;
 
-fn hooks(app: &Arc<App>, inflight: &InflightMap) -> WebOptions {
+/// Replies produced during the current turn. They are sent once the turn has ended
+/// well: if it hit a limit, the isolate's state is suspect and they become 503s.
+type Outbox = Rc<RefCell<Vec<(oneshot::Sender<Reply>, Reply)>>>;
+
+fn flush(outbox: &Outbox, fatal: Option<&Fatal>) {
+    for (tx, reply) in outbox.borrow_mut().drain(..) {
+        let reply = match fatal {
+            Some(f) => Reply::Fatal(f.clone()),
+            None => reply,
+        };
+        let _ = tx.send(reply);
+    }
+}
+
+fn hooks(app: &Arc<App>, inflight: &InflightMap, outbox: &Outbox) -> WebOptions {
     let name: Rc<str> = app.name().into();
     let n = name.clone();
     let log_sink = Rc::new(move |level: Level, text: &str| log::app(&n, level, text));
     let n = name.clone();
     let map = inflight.clone();
+    let out = outbox.clone();
     let respond = Rc::new(move |id: u64, outcome: Result<ResponseParts, JsError>| {
         let Some(entry) = map.borrow_mut().remove(&id) else {
             return;
@@ -128,7 +143,7 @@ fn hooks(app: &Arc<App>, inflight: &InflightMap) -> WebOptions {
                 Reply::Exception
             }
         };
-        let _ = entry.reply.send(reply);
+        out.borrow_mut().push((entry.reply, reply));
     });
     let n = name;
     let uncaught = Rc::new(move |err: JsError| log::app(&n, Level::Error, &format!("Uncaught {err}")));
@@ -174,6 +189,7 @@ async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<
     let app = pool.app(index).clone();
     let limit = app.config.limits.cpu;
     let inflight: InflightMap = Rc::default();
+    let outbox: Outbox = Rc::default();
     let mut live: Option<Live> = None;
     loop {
         let pending_ops = live.as_ref().map_or(0, |l| l.iso.ops().pending());
@@ -189,7 +205,7 @@ async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<
                     }
                     Msg::Request(id, job) => {
                         if live.is_none() {
-                            match boot(&app, hooks(&app, &inflight)).await {
+                            match boot(&app, hooks(&app, &inflight, &outbox)).await {
                                 Ok(l) => live = Some(l),
                                 Err(e) => {
                                     let what = match &e {
@@ -235,6 +251,7 @@ async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<
                 log::app(app.name(), Level::Error, &format!("Uncaught (in promise) {err}"));
             }
         }
+        flush(&outbox, outcome.as_ref().err());
         if let Err(fatal) = outcome {
             log::app(
                 app.name(),

@@ -14,7 +14,7 @@ use std::thread::JoinHandle;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
-use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, HOST};
+use http::header::{HeaderName, HeaderValue, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, TRANSFER_ENCODING};
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Empty, Full, StreamBody};
 use hyper::body::{Frame, Incoming};
@@ -31,6 +31,7 @@ use crate::config::{Config, ServerSettings};
 use crate::log;
 use crate::pool::{Job, Pool, Reply};
 use crate::router::Router;
+use crate::sniff::{HeadFlags, Sniff};
 
 /// Stack of each loop thread: JavaScript gets `JS_STACK` of it, with ample headroom.
 const THREAD_STACK: usize = 16 << 20;
@@ -197,8 +198,20 @@ async fn accept_loop(listener: std::net::TcpListener, shared: Arc<Shared>, shutd
                     (pool.clone(), shared.clone(), builder.clone(), open.clone(), closed_tx.clone());
                 let mut shutdown = shutdown.clone();
                 tokio::task::spawn_local(async move {
-                    let svc = service_fn(move |req| handle(req, pool.clone(), shared.clone()));
-                    let conn = builder.serve_connection(TokioIo::new(stream), svc);
+                    // hyper's header timeout starts with the first byte (it must see the
+                    // first bytes to tell HTTP/1 from HTTP/2): a client that never sends
+                    // one is closed here.
+                    let mut first = [0u8; 1];
+                    let timeout = shared.settings.header_timeout;
+                    if !matches!(tokio::time::timeout(timeout, stream.peek(&mut first)).await, Ok(Ok(n)) if n > 0) {
+                        open.set(open.get() - 1);
+                        let _ = closed_tx.send(());
+                        return;
+                    }
+                    let flags = Rc::new(HeadFlags::default());
+                    let io = TokioIo::new(Sniff::new(stream, flags.clone()));
+                    let svc = service_fn(move |req| handle(req, pool.clone(), shared.clone(), flags.clone()));
+                    let conn = builder.serve_connection(io, svc);
                     tokio::pin!(conn);
                     tokio::select! {
                         _ = conn.as_mut() => {}
@@ -235,15 +248,31 @@ fn text_response(status: StatusCode, text: impl Into<Bytes>) -> Response<Body> {
     res
 }
 
-/// Request body as a stream of data chunks, cut off past `limit` bytes.
-fn body_stream(body: Incoming, limit: u64) -> BodyStream {
+/// Request body as a stream of data chunks, cut off past `limit` bytes. A client fault
+/// (a body over the limit, broken chunking) is also noted in `fault`, so the client gets
+/// a 4xx whatever the app made of the error.
+fn body_stream(
+    body: Incoming,
+    limit: u64,
+    fault: Rc<Cell<Option<StatusCode>>>,
+    head: Option<Rc<HeadFlags>>,
+) -> BodyStream {
     let mut seen: u64 = 0;
-    let stream = http_body_util::BodyStream::new(body).filter_map(move |frame| {
+    let frames = http_body_util::BodyStream::new(body);
+    // When a chunked body ends, the head guard may look at the next request again.
+    let frames = frames.chain(futures_util::stream::poll_fn(move |_| {
+        if let Some(h) = &head {
+            h.resume.set(true);
+        }
+        std::task::Poll::Ready(None)
+    }));
+    let stream = frames.filter_map(move |frame| {
         let out = match frame {
             Ok(frame) => match frame.into_data() {
                 Ok(data) => {
                     seen += data.len() as u64;
                     if seen > limit {
+                        fault.set(Some(StatusCode::PAYLOAD_TOO_LARGE));
                         Some(Err(format!("request body exceeds the limit of {limit} bytes")))
                     } else {
                         Some(Ok(data))
@@ -251,15 +280,34 @@ fn body_stream(body: Incoming, limit: u64) -> BodyStream {
                 }
                 Err(_) => None, // trailers
             },
-            Err(e) => Some(Err(format!("error reading request body: {e}"))),
+            Err(e) => {
+                fault.set(Some(StatusCode::BAD_REQUEST));
+                Some(Err(format!("error reading request body: {e}")))
+            }
         };
         std::future::ready(out)
     });
     Box::pin(stream)
 }
 
-async fn handle(req: Request<Incoming>, pool: Rc<Pool>, shared: Arc<Shared>) -> Result<Response<Body>, Infallible> {
+/// A 4xx that also closes the connection (the rest of the stream cannot be trusted).
+fn client_error(status: StatusCode, text: &'static str) -> Response<Body> {
+    let mut res = text_response(status, text);
+    res.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    res
+}
+
+async fn handle(
+    req: Request<Incoming>,
+    pool: Rc<Pool>,
+    shared: Arc<Shared>,
+    head: Rc<HeadFlags>,
+) -> Result<Response<Body>, Infallible> {
     let (parts, body) = req.into_parts();
+    if head.conflict.get() || (parts.headers.contains_key(TRANSFER_ENCODING) && parts.headers.contains_key(CONTENT_LENGTH)) {
+        // RFC 9112 §6.1: a request with both is a smuggling risk; refuse it.
+        return Ok(client_error(StatusCode::BAD_REQUEST, "Bad Request: both Content-Length and Transfer-Encoding\n"));
+    }
     let host = parts
         .headers
         .get(HOST)
@@ -279,14 +327,16 @@ async fn handle(req: Request<Incoming>, pool: Rc<Pool>, shared: Arc<Shared>) -> 
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limits.body_bytes) {
-        return Ok(text_response(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large\n"));
+        return Ok(client_error(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large\n"));
     }
     let authority = if host.is_empty() { shared.settings.listen.to_string() } else { host };
     let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let url = format!("http://{authority}{path_and_query}");
     use hyper::body::Body as _;
     let has_body = !body.is_end_stream();
-    let body = has_body.then(|| body_stream(body, limits.body_bytes));
+    let fault = Rc::new(Cell::new(None));
+    let chunked = parts.headers.contains_key(TRANSFER_ENCODING);
+    let body = has_body.then(|| body_stream(body, limits.body_bytes, fault.clone(), chunked.then_some(head)));
     let (reply_tx, reply_rx) = oneshot::channel();
     let ticket = pool.send(
         index,
@@ -307,6 +357,10 @@ async fn handle(req: Request<Incoming>, pool: Rc<Pool>, shared: Arc<Shared>) -> 
             return Ok(text_response(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout: the app did not respond in time\n"));
         }
     };
+    if let Some(status) = fault.get() {
+        let text = if status == StatusCode::PAYLOAD_TOO_LARGE { "Payload Too Large\n" } else { "Bad Request: malformed body\n" };
+        return Ok(client_error(status, text));
+    }
     Ok(match reply {
         Reply::Response(parts) => to_hyper(parts),
         Reply::Exception | Reply::Boot => {
