@@ -47,14 +47,20 @@ fn parse(mut argv: impl Iterator<Item = String>) -> Result<Args, String> {
             "--listen" | "-l" => args.listen = Some(value("--listen")?),
             "--threads" => {
                 let v = value("--threads")?;
-                let n: usize = v.parse().map_err(|_| format!("--threads: not a number: {v}"))?;
+                let n: usize = v
+                    .parse()
+                    .map_err(|_| format!("--threads: not a number: {v}"))?;
                 if n == 0 {
                     return Err("--threads must be at least 1".into());
                 }
                 args.threads = Some(n);
             }
-            s if s.starts_with("--listen=") => args.listen = Some(s["--listen=".len()..].to_owned()),
-            s if s.starts_with("--config=") => args.config = Some(PathBuf::from(&s["--config=".len()..])),
+            s if s.starts_with("--listen=") => {
+                args.listen = Some(s["--listen=".len()..].to_owned())
+            }
+            s if s.starts_with("--config=") => {
+                args.config = Some(PathBuf::from(&s["--config=".len()..]))
+            }
             s if s.starts_with('-') => return Err(format!("unknown option {s}")),
             s => {
                 if args.file.is_some() {
@@ -124,7 +130,11 @@ fn main() -> ExitCode {
                     eprintln!("error: {p}");
                 }
                 if problems.is_empty() {
-                    println!("ok: {} app{} checked", config.apps.len(), if config.apps.len() == 1 { "" } else { "s" });
+                    println!(
+                        "ok: {} app{} checked",
+                        config.apps.len(),
+                        if config.apps.len() == 1 { "" } else { "s" }
+                    );
                     ExitCode::SUCCESS
                 } else {
                     ExitCode::FAILURE

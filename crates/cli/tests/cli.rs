@@ -60,7 +60,11 @@ fn run_drives_timers_microtasks_and_promises_to_completion() {
 #[test]
 fn run_modules_with_imports_and_top_level_await() {
     let dir = tempfile::tempdir().expect("tmp");
-    write(dir.path(), "lib/math.js", "export const double = (x) => x * 2;");
+    write(
+        dir.path(),
+        "lib/math.js",
+        "export const double = (x) => x * 2;",
+    );
     let main = write(
         dir.path(),
         "main.mjs",
@@ -75,25 +79,44 @@ fn run_modules_with_imports_and_top_level_await() {
 
 #[test]
 fn run_uncaught_errors_print_the_stack_and_exit_1() {
-    let o = run_js("throws.js", "function inner() { throw new TypeError('bad input'); }\ninner();\n");
+    let o = run_js(
+        "throws.js",
+        "function inner() { throw new TypeError('bad input'); }\ninner();\n",
+    );
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(err.contains("Uncaught TypeError: bad input"), "{err}");
-    assert!(err.contains("at inner") && err.contains("throws.js:1"), "stack with location: {err}");
+    assert!(
+        err.contains("at inner") && err.contains("throws.js:1"),
+        "stack with location: {err}"
+    );
 
-    let o = run_js("reject.mjs", "await null; Promise.reject(new Error('lost promise'));");
+    let o = run_js(
+        "reject.mjs",
+        "await null; Promise.reject(new Error('lost promise'));",
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("lost promise"), "{}", stderr(&o));
 
-    let o = run_js("timer.js", "setTimeout(() => { throw new RangeError('in a timer'); }, 1);");
+    let o = run_js(
+        "timer.js",
+        "setTimeout(() => { throw new RangeError('in a timer'); }, 1);",
+    );
     assert_eq!(o.status.code(), Some(1));
-    assert!(stderr(&o).contains("RangeError: in a timer"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("RangeError: in a timer"),
+        "{}",
+        stderr(&o)
+    );
 
     let o = run_js("syntax.js", "let x = ;");
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("SyntaxError"), "{}", stderr(&o));
 
-    let o = run_js("never.mjs", "await new Promise(() => {}); console.log('unreachable');");
+    let o = run_js(
+        "never.mjs",
+        "await new Promise(() => {}); console.log('unreachable');",
+    );
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("never resolved"), "{}", stderr(&o));
 }
@@ -114,10 +137,26 @@ fn console_prints_large_values_whole() {
 #[test]
 fn check_accepts_good_configs_and_reports_problems_with_locations() {
     let dir = tempfile::tempdir().expect("tmp");
-    write(dir.path(), "good/index.js", "export default { fetch() { return new Response('ok'); } };");
-    write(dir.path(), "bad/index.js", "export default {\n  fetch() {\n    return new Response('ok' +);\n  }\n};\n");
-    let good = write(dir.path(), "good.toml", "[apps.good]\nmain = \"good/index.js\"\n");
-    let o = nanod().args(["check", "--config"]).arg(&good).output().expect("check");
+    write(
+        dir.path(),
+        "good/index.js",
+        "export default { fetch() { return new Response('ok'); } };",
+    );
+    write(
+        dir.path(),
+        "bad/index.js",
+        "export default {\n  fetch() {\n    return new Response('ok' +);\n  }\n};\n",
+    );
+    let good = write(
+        dir.path(),
+        "good.toml",
+        "[apps.good]\nmain = \"good/index.js\"\n",
+    );
+    let o = nanod()
+        .args(["check", "--config"])
+        .arg(&good)
+        .output()
+        .expect("check");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("ok: 1 app checked"));
 
@@ -126,14 +165,25 @@ fn check_accepts_good_configs_and_reports_problems_with_locations() {
         "bad.toml",
         "[apps.good]\nmain = \"good/index.js\"\nroutes = [\"a.test/*\"]\n[apps.bad]\nmain = \"bad/index.js\"\nroutes = [\"b.test/*\"]\n",
     );
-    let o = nanod().args(["check", "--config"]).arg(&bad).output().expect("check");
+    let o = nanod()
+        .args(["check", "--config"])
+        .arg(&bad)
+        .output()
+        .expect("check");
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
-    assert!(err.contains("app bad:") && err.contains("index.js:3:") && err.contains("SyntaxError"), "{err}");
+    assert!(
+        err.contains("app bad:") && err.contains("index.js:3:") && err.contains("SyntaxError"),
+        "{err}"
+    );
     assert!(!err.contains("app good"), "{err}");
 
     let broken = write(dir.path(), "broken.toml", "[apps.x]\nmain = \"nope.js\"\n");
-    let o = nanod().args(["check", "--config"]).arg(&broken).output().expect("check");
+    let o = nanod()
+        .args(["check", "--config"])
+        .arg(&broken)
+        .output()
+        .expect("check");
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("apps.x.main"), "{}", stderr(&o));
 }
@@ -161,7 +211,11 @@ fn free_port() -> u16 {
 fn get(port: u16, path: &str) -> Option<String> {
     let mut c = TcpStream::connect(("127.0.0.1", port)).ok()?;
     c.set_read_timeout(Some(Duration::from_secs(10))).ok()?;
-    write!(c, "GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").ok()?;
+    write!(
+        c,
+        "GET {path} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+    )
+    .ok()?;
     let mut s = String::new();
     c.read_to_string(&mut s).ok()?;
     Some(s)
@@ -201,10 +255,18 @@ fn serve_answers_and_sigterm_drains_in_flight_requests_then_exits_0() {
     // SAFETY: sending a signal to our own child process.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let reply = slow.join().expect("client").unwrap_or_default();
-    assert!(reply.ends_with("served /slow"), "in-flight request finished: {reply}");
+    assert!(
+        reply.ends_with("served /slow"),
+        "in-flight request finished: {reply}"
+    );
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(0));
     let mut err = String::new();
-    child.stderr.take().expect("stderr").read_to_string(&mut err).expect("read");
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("read");
     assert!(err.contains("shutting down"), "{err}");
 }

@@ -29,7 +29,9 @@ impl JsError {
         if let Some(obj) = value.as_object() {
             let message: Option<String> = obj.get("message").ok();
             if let Some(message) = message {
-                let name = obj.get::<_, String>("name").unwrap_or_else(|_| "Error".into());
+                let name = obj
+                    .get::<_, String>("name")
+                    .unwrap_or_else(|_| "Error".into());
                 let stack = obj.get::<_, String>("stack").unwrap_or_default();
                 return Self {
                     name,

@@ -132,7 +132,10 @@ impl Isolate {
                 let mut list = list.borrow_mut();
                 if handled {
                     list.retain(|(p, _)| {
-                        p.clone().restore(&ctx).map(|p| p != promise).unwrap_or(true)
+                        p.clone()
+                            .restore(&ctx)
+                            .map(|p| p != promise)
+                            .unwrap_or(true)
                     });
                 } else {
                     let error = JsError::from_value(&ctx, reason);
@@ -258,7 +261,9 @@ impl Isolate {
                         .map_err(|e| JsError::catch(ctx, e))?;
                     let _: rquickjs::Value = promise
                         .catch()
-                        .and_then(|catch| catch.call((rquickjs::function::This(promise.clone()), ignore)))
+                        .and_then(|catch| {
+                            catch.call((rquickjs::function::This(promise.clone()), ignore))
+                        })
                         .map_err(|e| JsError::catch(ctx, e))?;
                     main = Some(Persistent::save(ctx, promise));
                     let ns = module.namespace().map_err(|e| JsError::catch(ctx, e))?;

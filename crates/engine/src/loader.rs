@@ -86,7 +86,10 @@ impl Loader for AppLoader {
         _attributes: Option<ImportAttributes<'js>>,
     ) -> rquickjs::Result<Module<'js>> {
         let Some(source) = &self.source else {
-            return Err(Error::new_loading_message(name, "this isolate has no modules"));
+            return Err(Error::new_loading_message(
+                name,
+                "this isolate has no modules",
+            ));
         };
         let text = source
             .read(name)
@@ -127,12 +130,18 @@ mod tests {
 
     #[test]
     fn relative_imports_stay_inside_the_root() {
-        assert_eq!(resolve_relative("index.js", "./a.js").as_deref(), Some("a.js"));
+        assert_eq!(
+            resolve_relative("index.js", "./a.js").as_deref(),
+            Some("a.js")
+        );
         assert_eq!(
             resolve_relative("lib/x.js", "../b/c.js").as_deref(),
             Some("b/c.js")
         );
-        assert_eq!(resolve_relative("lib/x.js", "./y.js").as_deref(), Some("lib/y.js"));
+        assert_eq!(
+            resolve_relative("lib/x.js", "./y.js").as_deref(),
+            Some("lib/y.js")
+        );
         assert_eq!(resolve_relative("index.js", "../secret.js"), None);
         assert_eq!(resolve_relative("a/b.js", "../../x.js"), None);
         assert_eq!(resolve_relative("a/b.js", "/x.js").as_deref(), Some("x.js"));

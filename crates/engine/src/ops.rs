@@ -134,11 +134,12 @@ impl LoopHandle {
         Ok((promise, key))
     }
 
-
     /// Waits for the next finished operation; `None` at once when none is pending.
     /// Run what it returns with [`Isolate::run_ready`](crate::Isolate::run_ready).
     pub async fn ready(&self) -> Option<Ready> {
-        std::future::poll_fn(|cx| self.poll_next(cx)).await.map(Ready)
+        std::future::poll_fn(|cx| self.poll_next(cx))
+            .await
+            .map(Ready)
     }
 
     /// Polls the operations; ready when one has finished (`None`: there are none).
@@ -166,16 +167,17 @@ impl LoopHandle {
 #[allow(clippy::type_complexity)]
 fn settler<'js>(
     ctx: &Ctx<'js>,
-) -> rquickjs::Result<(Promise<'js>, impl for<'a> FnOnce(&Ctx<'a>, Settle) + 'static)> {
+) -> rquickjs::Result<(
+    Promise<'js>,
+    impl for<'a> FnOnce(&Ctx<'a>, Settle) + 'static,
+)> {
     let (promise, resolve, reject) = ctx.promise()?;
     let resolve = Persistent::save(ctx, resolve);
     let reject = Persistent::save(ctx, reject);
     let settle = move |ctx: &Ctx<'_>, settle: Settle| {
-            let outcome = settle(ctx);
+        let outcome = settle(ctx);
         let _ = match outcome {
-            Ok(value) => resolve
-                .restore(ctx)
-                .and_then(|f| f.call::<_, ()>((value,))),
+            Ok(value) => resolve.restore(ctx).and_then(|f| f.call::<_, ()>((value,))),
             Err(err) => {
                 let reason = match err {
                     rquickjs::Error::Exception => ctx.catch(),

@@ -25,7 +25,11 @@ fn allocation_loop_hits_the_memory_limit_and_the_isolate_is_fatal() {
     // aborting.
     for _ in 0..3 {
         let mut iso = isolate(16);
-        let r = eval(&mut iso, "const a = []; while (true) a.push(new Array(10000).fill(1));", None);
+        let r = eval(
+            &mut iso,
+            "const a = []; while (true) a.push(new Array(10000).fill(1));",
+            None,
+        );
         assert_eq!(r, Err(Fatal::OutOfMemory { limit_mb: 16 }));
         let (used, peak) = iso.memory();
         assert!(peak <= 16 << 20, "peak {peak} over the limit");
@@ -49,7 +53,9 @@ fn caught_out_of_memory_is_still_fatal() {
 #[test]
 fn memory_below_the_limit_is_fine() {
     let mut iso = isolate(32);
-    let r = iso.enter(None, |ctx| ctx.eval::<i32, _>("globalThis.keep = new Uint8Array(8 * 1024 * 1024); keep.length / 1024"));
+    let r = iso.enter(None, |ctx| {
+        ctx.eval::<i32, _>("globalThis.keep = new Uint8Array(8 * 1024 * 1024); keep.length / 1024")
+    });
     assert_eq!(r.map(|v| v.ok()), Ok(Some(8192)));
     let (used, _) = iso.memory();
     assert!(used > 8 << 20, "the 8 MB buffer is counted: {used}");
@@ -67,7 +73,10 @@ fn infinite_loop_is_interrupted_near_the_budget_and_cannot_be_caught() {
     let elapsed = start.elapsed();
     assert_eq!(r, Err(Fatal::CpuExceeded));
     assert!(elapsed >= Duration::from_millis(50), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(2), "interrupt took {elapsed:?}");
+    assert!(
+        elapsed < Duration::from_secs(2),
+        "interrupt took {elapsed:?}"
+    );
 }
 
 #[test]
@@ -102,7 +111,9 @@ fn isolates_do_not_share_globals() {
     let mut a = isolate(32);
     let mut b = isolate(32);
     eval(&mut a, "globalThis.secret = 'a-only'", None).expect("a");
-    let seen = b.enter(None, |ctx| ctx.eval::<String, _>("typeof globalThis.secret"));
+    let seen = b.enter(None, |ctx| {
+        ctx.eval::<String, _>("typeof globalThis.secret")
+    });
     assert_eq!(seen.map(|v| v.ok()), Ok(Some("undefined".to_owned())));
 }
 
@@ -110,7 +121,12 @@ fn isolates_do_not_share_globals() {
 fn module_syntax_errors_carry_their_location() {
     let mut iso = isolate(32);
     let r = iso
-        .eval_main("app.js", "export default {\n  fetch() {\n    return 1 +;\n  }\n}\n", ScriptKind::Module, None)
+        .eval_main(
+            "app.js",
+            "export default {\n  fetch() {\n    return 1 +;\n  }\n}\n",
+            ScriptKind::Module,
+            None,
+        )
         .expect("not fatal");
     let err = r.expect_err("syntax error");
     assert_eq!(err.name, "SyntaxError");
@@ -119,11 +135,23 @@ fn module_syntax_errors_carry_their_location() {
 
 #[test]
 fn script_kind_detection() {
-    assert_eq!(ScriptKind::detect("a.js", "export default {}"), ScriptKind::Module);
-    assert_eq!(ScriptKind::detect("a.js", "import x from './x.js';"), ScriptKind::Module);
+    assert_eq!(
+        ScriptKind::detect("a.js", "export default {}"),
+        ScriptKind::Module
+    );
+    assert_eq!(
+        ScriptKind::detect("a.js", "import x from './x.js';"),
+        ScriptKind::Module
+    );
     assert_eq!(ScriptKind::detect("a.mjs", "1"), ScriptKind::Module);
-    assert_eq!(ScriptKind::detect("a.js", "addEventListener('fetch', e => {})"), ScriptKind::Classic);
-    assert_eq!(ScriptKind::detect("a.js", "const m = import('./x.js')"), ScriptKind::Classic);
+    assert_eq!(
+        ScriptKind::detect("a.js", "addEventListener('fetch', e => {})"),
+        ScriptKind::Classic
+    );
+    assert_eq!(
+        ScriptKind::detect("a.js", "const m = import('./x.js')"),
+        ScriptKind::Classic
+    );
 }
 
 #[tokio::test(flavor = "current_thread")]
@@ -139,17 +167,22 @@ async fn host_operations_settle_promises_in_later_turns() {
     .expect("turn");
     assert_eq!(iso.ops().pending(), 2);
     while iso.run_next_op(None).await.expect("op") {}
-    let order = iso.enter(None, |ctx| ctx.eval::<String, _>("order.join(',')")).expect("turn");
+    let order = iso
+        .enter(None, |ctx| ctx.eval::<String, _>("order.join(',')"))
+        .expect("turn");
     assert_eq!(order.ok().as_deref(), Some("5,20"));
 }
 
 fn install_sleep<'js>(ctx: &nano_engine::rquickjs::Ctx<'js>, ops: nano_engine::LoopHandle) {
-    let sleep = Function::new(ctx.clone(), move |ctx: nano_engine::rquickjs::Ctx<'js>, ms: u64| {
-        ops.promise(&ctx, async move {
-            tokio::time::sleep(Duration::from_millis(ms)).await;
-            nano_engine::settle(move |ctx| Ok(Value::new_int(ctx.clone(), ms as i32)))
-        })
-    })
+    let sleep = Function::new(
+        ctx.clone(),
+        move |ctx: nano_engine::rquickjs::Ctx<'js>, ms: u64| {
+            ops.promise(&ctx, async move {
+                tokio::time::sleep(Duration::from_millis(ms)).await;
+                nano_engine::settle(move |ctx| Ok(Value::new_int(ctx.clone(), ms as i32)))
+            })
+        },
+    )
     .expect("fn");
     ctx.globals().set("sleep", sleep).expect("set");
 }

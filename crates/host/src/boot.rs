@@ -50,8 +50,11 @@ impl From<JsError> for BootError {
 fn build_env<'js>(ctx: &Ctx<'js>, app: &App) -> Result<Object<'js>, JsError> {
     let env = Object::new(ctx.clone()).map_err(|e| JsError::catch(ctx, e))?;
     for (name, json) in &app.config.vars {
-        let value = ctx.json_parse(json.as_str()).map_err(|e| JsError::catch(ctx, e))?;
-        env.set(name.as_str(), value).map_err(|e| JsError::catch(ctx, e))?;
+        let value = ctx
+            .json_parse(json.as_str())
+            .map_err(|e| JsError::catch(ctx, e))?;
+        env.set(name.as_str(), value)
+            .map_err(|e| JsError::catch(ctx, e))?;
     }
     Ok(env)
 }
@@ -72,10 +75,12 @@ pub(crate) async fn boot(app: &Arc<App>, hooks: WebOptions) -> Result<Live, Boot
         iso.enter(None, |ctx| -> Result<(), JsError> {
             let env = build_env(ctx, app)?;
             let globals = ctx.globals();
-            for (name, _) in &app.config.vars {
+            for name in app.config.vars.keys() {
                 let v: nano_engine::rquickjs::Value =
                     env.get(name.as_str()).map_err(|e| JsError::catch(ctx, e))?;
-                globals.set(name.as_str(), v).map_err(|e| JsError::catch(ctx, e))?;
+                globals
+                    .set(name.as_str(), v)
+                    .map_err(|e| JsError::catch(ctx, e))?;
             }
             Ok(())
         })??;
@@ -96,7 +101,9 @@ pub(crate) async fn boot(app: &Arc<App>, hooks: WebOptions) -> Result<Live, Boot
                 r?;
             }
             Err(_) => {
-                return Err(JsError::new("Error", "top-level await did not settle within 10 s").into())
+                return Err(
+                    JsError::new("Error", "top-level await did not settle within 10 s").into(),
+                )
             }
         }
     }
@@ -104,7 +111,11 @@ pub(crate) async fn boot(app: &Arc<App>, hooks: WebOptions) -> Result<Live, Boot
     iso.enter(None, |ctx| -> Result<(), JsError> {
         let env = build_env(ctx, app)?;
         let exports = match &namespace {
-            Some(ns) => AppExports::Module(ns.clone().restore(ctx).map_err(|e| JsError::catch(ctx, e))?),
+            Some(ns) => AppExports::Module(
+                ns.clone()
+                    .restore(ctx)
+                    .map_err(|e| JsError::catch(ctx, e))?,
+            ),
             None => AppExports::ServiceWorker,
         };
         web.bind(ctx, exports, env)

@@ -12,7 +12,10 @@ use crate::config::Config;
 
 /// Problems found, one message per failing app; empty when everything loads.
 pub fn check(config: &Config) -> Vec<String> {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => return vec![format!("cannot start the event loop: {e}")],
     };
@@ -33,7 +36,11 @@ pub fn check(config: &Config) -> Vec<String> {
                         .location()
                         .map(|loc| format!("{}: ", app.root.join(loc).display()))
                         .unwrap_or_else(|| format!("{}: ", app.config.main.display()));
-                    let what = if e.name.is_empty() { e.message.clone() } else { format!("{}: {}", e.name, e.message) };
+                    let what = if e.name.is_empty() {
+                        e.message.clone()
+                    } else {
+                        format!("{}: {}", e.name, e.message)
+                    };
                     problems.push(format!("app {}: {location}{what}", app.name()));
                 }
                 Err(BootError::Fatal(f)) => problems.push(format!("app {}: {f}", app.name())),

@@ -61,7 +61,9 @@ pub struct ServerSettings {
 impl Default for ServerSettings {
     fn default() -> Self {
         Self {
-            listen: DEFAULT_LISTEN.parse().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8080))),
+            listen: DEFAULT_LISTEN
+                .parse()
+                .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 8080))),
             threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
             header_timeout: Duration::from_secs(10),
             max_header_bytes: 64 << 10,
@@ -162,9 +164,17 @@ impl Limits {
     fn from_raw(path: &Path, app: &str, raw: &RawLimits) -> Result<Self, ConfigError> {
         let d = Limits::default();
         let what = |f: &str| format!("apps.{app}.limits.{f}");
-        let memory_mb = positive(path, &what("memory_mb"), raw.memory_mb.map(|v| v as u64), 128)?;
+        let memory_mb = positive(
+            path,
+            &what("memory_mb"),
+            raw.memory_mb.map(|v| v as u64),
+            128,
+        )?;
         if memory_mb > 64 * 1024 {
-            return Err(invalid(path, format!("{} is too large (max 65536)", what("memory_mb"))));
+            return Err(invalid(
+                path,
+                format!("{} is too large (max 65536)", what("memory_mb")),
+            ));
         }
         Ok(Self {
             cpu: Duration::from_millis(positive(path, &what("cpu_ms"), raw.cpu_ms, 50)?),
@@ -184,8 +194,9 @@ pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
     } else {
         text.to_owned()
     };
-    full.parse()
-        .map_err(|_| format!("invalid listen address {text:?} (expected HOST:PORT, e.g. 127.0.0.1:8080)"))
+    full.parse().map_err(|_| {
+        format!("invalid listen address {text:?} (expected HOST:PORT, e.g. 127.0.0.1:8080)")
+    })
 }
 
 impl Config {
@@ -236,12 +247,21 @@ impl Config {
             None => defaults.threads,
         };
         let ms = |what: &str, v: Option<u64>, d: Duration| -> Result<Duration, ConfigError> {
-            Ok(Duration::from_millis(positive(path, what, v, d.as_millis() as u64)?))
+            Ok(Duration::from_millis(positive(
+                path,
+                what,
+                v,
+                d.as_millis() as u64,
+            )?))
         };
         let server = ServerSettings {
             listen,
             threads,
-            header_timeout: ms("header_timeout_ms", raw.header_timeout_ms, defaults.header_timeout)?,
+            header_timeout: ms(
+                "header_timeout_ms",
+                raw.header_timeout_ms,
+                defaults.header_timeout,
+            )?,
             max_header_bytes: positive(
                 path,
                 "max_header_bytes",
@@ -250,11 +270,22 @@ impl Config {
             )? as usize,
             max_headers: positive(path, "max_headers", raw.max_headers.map(|v| v as u64), 100)?
                 as usize,
-            shutdown_grace: ms("shutdown_grace_ms", raw.shutdown_grace_ms, defaults.shutdown_grace)?,
-            idle_isolate: ms("idle_isolate_ms", raw.idle_isolate_ms, defaults.idle_isolate)?,
+            shutdown_grace: ms(
+                "shutdown_grace_ms",
+                raw.shutdown_grace_ms,
+                defaults.shutdown_grace,
+            )?,
+            idle_isolate: ms(
+                "idle_isolate_ms",
+                raw.idle_isolate_ms,
+                defaults.idle_isolate,
+            )?,
         };
         if raw.apps.is_empty() {
-            return Err(invalid(path, "no apps configured (add an [apps.NAME] table with a `main` file)"));
+            return Err(invalid(
+                path,
+                "no apps configured (add an [apps.NAME] table with a `main` file)",
+            ));
         }
         let mut apps = Vec::with_capacity(raw.apps.len());
         for (name, app) in &raw.apps {
@@ -309,9 +340,9 @@ fn toml_to_json(v: &toml::Value) -> String {
             toml::Value::Boolean(b) => serde_json::Value::Bool(*b),
             toml::Value::Datetime(d) => serde_json::Value::String(d.to_string()),
             toml::Value::Array(a) => serde_json::Value::Array(a.iter().map(to_json).collect()),
-            toml::Value::Table(t) => serde_json::Value::Object(
-                t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect(),
-            ),
+            toml::Value::Table(t) => {
+                serde_json::Value::Object(t.iter().map(|(k, v)| (k.clone(), to_json(v))).collect())
+            }
         }
     }
     to_json(v).to_string()

@@ -26,7 +26,9 @@ pub fn serve(config: Config) -> std::io::Result<()> {
         server.local_addr(),
         if threads == 1 { "" } else { "s" },
     ));
-    let signals = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let signals = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
     signals.block_on(async {
         use tokio::signal::unix::{signal, SignalKind};
         let mut term = signal(SignalKind::terminate())?;

@@ -6,7 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use http::{HeaderMap, Method};
 use nano_engine::{Fatal, JsError};
@@ -35,6 +35,22 @@ pub(crate) enum Reply {
     Fatal(Fatal),
     /// The app's code failed to load: 500.
     Boot,
+    /// The app broke its limits repeatedly and is refused for this long: 503.
+    Cooling(Duration),
+}
+
+/// After an isolate is discarded for a limit, the app's next requests on this thread
+/// are refused for a while, doubling with each repeat, so an app that keeps spinning or
+/// allocating cannot keep its thread (and the other apps on it) busy.
+const PENALTY_BASE: Duration = Duration::from_millis(50);
+const PENALTY_MAX: Duration = Duration::from_secs(5);
+/// Strikes are forgotten after this long without one.
+const PENALTY_MEMORY: Duration = Duration::from_secs(60);
+
+struct Penalty {
+    strikes: u32,
+    last: Instant,
+    until: Instant,
 }
 
 enum Msg {
@@ -47,6 +63,7 @@ enum Msg {
 pub(crate) struct Pool {
     apps: Arc<Vec<Arc<App>>>,
     tasks: RefCell<HashMap<usize, mpsc::UnboundedSender<Msg>>>,
+    penalties: RefCell<HashMap<usize, Penalty>>,
     next_id: Cell<u64>,
     idle: Duration,
 }
@@ -63,6 +80,7 @@ impl Pool {
         Rc::new(Self {
             apps,
             tasks: RefCell::new(HashMap::new()),
+            penalties: RefCell::new(HashMap::new()),
             next_id: Cell::new(1),
             idle,
         })
@@ -76,6 +94,10 @@ impl Pool {
     pub(crate) fn send(self: &Rc<Self>, app: usize, job: Job) -> Ticket {
         let id = self.next_id.get();
         self.next_id.set(id + 1);
+        if let Some(left) = self.cooling(app) {
+            let _ = job.reply.send(Reply::Cooling(left));
+            return Ticket { app, id };
+        }
         let mut msg = Msg::Request(id, job);
         let existing = self.tasks.borrow().get(&app).cloned();
         if let Some(tx) = existing {
@@ -95,6 +117,34 @@ impl Pool {
         if let Some(tx) = self.tasks.borrow().get(&ticket.app) {
             let _ = tx.send(Msg::Cancel(ticket.id));
         }
+    }
+
+    /// Time left in the app's penalty, if it is serving one.
+    fn cooling(&self, app: usize) -> Option<Duration> {
+        let penalties = self.penalties.borrow();
+        let left = penalties
+            .get(&app)?
+            .until
+            .checked_duration_since(Instant::now())?;
+        (!left.is_zero()).then_some(left)
+    }
+
+    /// Records that the app's isolate was discarded for breaking a limit.
+    fn penalize(&self, app: usize) {
+        let now = Instant::now();
+        let mut penalties = self.penalties.borrow_mut();
+        let p = penalties.entry(app).or_insert(Penalty {
+            strikes: 0,
+            last: now,
+            until: now,
+        });
+        if now.duration_since(p.last) > PENALTY_MEMORY {
+            p.strikes = 0;
+        }
+        p.strikes = p.strikes.saturating_add(1);
+        p.last = now;
+        let factor = 1u32 << (p.strikes - 1).min(16);
+        p.until = now + (PENALTY_BASE * factor).min(PENALTY_MAX);
     }
 
     /// Number of apps with a live task on this thread.
@@ -146,7 +196,8 @@ fn hooks(app: &Arc<App>, inflight: &InflightMap, outbox: &Outbox) -> WebOptions 
         out.borrow_mut().push((entry.reply, reply));
     });
     let n = name;
-    let uncaught = Rc::new(move |err: JsError| log::app(&n, Level::Error, &format!("Uncaught {err}")));
+    let uncaught =
+        Rc::new(move |err: JsError| log::app(&n, Level::Error, &format!("Uncaught {err}")));
     WebOptions {
         log: log_sink,
         respond,
@@ -248,11 +299,16 @@ async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<
         };
         if let Some(l) = live.as_mut() {
             for err in l.iso.take_unhandled_rejections() {
-                log::app(app.name(), Level::Error, &format!("Uncaught (in promise) {err}"));
+                log::app(
+                    app.name(),
+                    Level::Error,
+                    &format!("Uncaught (in promise) {err}"),
+                );
             }
         }
         flush(&outbox, outcome.as_ref().err());
         if let Err(fatal) = outcome {
+            pool.penalize(index);
             log::app(
                 app.name(),
                 Level::Error,
@@ -262,10 +318,18 @@ async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<
             live = None;
         }
     }
-    fail_all(&inflight, || Reply::Fatal(Fatal::Panic("isolate stopped".into())));
+    fail_all(&inflight, || {
+        Reply::Fatal(Fatal::Panic("isolate stopped".into()))
+    });
 }
 
-fn dispatch(live: &mut Live, inflight: &InflightMap, limit: Duration, id: u64, job: Job) -> Result<(), Fatal> {
+fn dispatch(
+    live: &mut Live,
+    inflight: &InflightMap,
+    limit: Duration,
+    id: u64,
+    job: Job,
+) -> Result<(), Fatal> {
     let Job {
         method,
         url,
@@ -302,4 +366,3 @@ fn dispatch(live: &mut Live, inflight: &InflightMap, limit: Duration, id: u64, j
         Err(fatal) => Err(fatal),
     }
 }
-

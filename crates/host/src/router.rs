@@ -107,7 +107,9 @@ impl Route {
         match &self.host {
             HostMatch::Any => true,
             HostMatch::Exact(h) => host == h,
-            HostMatch::Subdomains(suffix) => host.len() > suffix.len() && host.ends_with(suffix.as_str()),
+            HostMatch::Subdomains(suffix) => {
+                host.len() > suffix.len() && host.ends_with(suffix.as_str())
+            }
             HostMatch::EndsWith(suffix) => host.ends_with(suffix.as_str()),
         }
     }
@@ -157,7 +159,7 @@ impl Router {
     /// route matches.
     pub fn new(mut routes: Vec<(Route, usize)>, catch_all: Option<usize>) -> Self {
         // Most specific first, so the first match is the best one.
-        routes.sort_by(|a, b| b.0.specificity().cmp(&a.0.specificity()));
+        routes.sort_by_key(|r| std::cmp::Reverse(r.0.specificity()));
         Self { routes, catch_all }
     }
 
@@ -201,7 +203,11 @@ mod tests {
         let r = router(&[("*.example.com/api/*", 1)]);
         assert_eq!(r.route("a.example.com", "/api/x"), Some(1));
         assert_eq!(r.route("a.b.example.com", "/api/"), Some(1));
-        assert_eq!(r.route("example.com", "/api/x"), None, "apex is not a subdomain");
+        assert_eq!(
+            r.route("example.com", "/api/x"),
+            None,
+            "apex is not a subdomain"
+        );
         assert_eq!(r.route("a.example.com", "/apix"), None);
         assert_eq!(r.route("a.example.com", "/"), None);
         assert_eq!(r.route("badexample.com", "/api/x"), None);

@@ -26,7 +26,10 @@ fn print_error(prefix: &str, err: &JsError) {
 
 /// Runs the file and returns the process exit code.
 pub fn run_file(path: &Path) -> i32 {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the event loop: {e}");
@@ -106,7 +109,13 @@ async fn run(path: &Path) -> i32 {
     code
 }
 
-async fn drive(iso: &mut Isolate, name: &str, source: &str, kind: ScriptKind, failed: &Cell<bool>) -> i32 {
+async fn drive(
+    iso: &mut Isolate,
+    name: &str,
+    source: &str,
+    kind: ScriptKind,
+    failed: &Cell<bool>,
+) -> i32 {
     match iso.eval_main(name, source, kind, None) {
         Ok(Ok(())) => {}
         Ok(Err(e)) => {

@@ -14,7 +14,9 @@ use std::thread::JoinHandle;
 
 use bytes::Bytes;
 use futures_util::StreamExt;
-use http::header::{HeaderName, HeaderValue, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, TRANSFER_ENCODING};
+use http::header::{
+    HeaderName, HeaderValue, CONNECTION, CONTENT_LENGTH, CONTENT_TYPE, HOST, TRANSFER_ENCODING,
+};
 use http::{Request, Response, StatusCode};
 use http_body_util::{BodyExt, Empty, Full, StreamBody};
 use hyper::body::{Frame, Incoming};
@@ -65,7 +67,11 @@ pub struct Server {
 impl Server {
     /// Binds the listen address and starts the loop threads.
     pub fn start(config: Config) -> io::Result<Self> {
-        let apps: Vec<Arc<App>> = config.apps.into_iter().map(|a| Arc::new(App::new(a))).collect();
+        let apps: Vec<Arc<App>> = config
+            .apps
+            .into_iter()
+            .map(|a| Arc::new(App::new(a)))
+            .collect();
         let routes = apps
             .iter()
             .enumerate()
@@ -142,8 +148,15 @@ where
     }
 }
 
-fn loop_thread(listener: std::net::TcpListener, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+fn loop_thread(
+    listener: std::net::TcpListener,
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+) {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             log::server(&format!("cannot start a loop thread: {e}"));
@@ -154,7 +167,11 @@ fn loop_thread(listener: std::net::TcpListener, shared: Arc<Shared>, shutdown: w
     local.block_on(&runtime, accept_loop(listener, shared, shutdown));
 }
 
-async fn accept_loop(listener: std::net::TcpListener, shared: Arc<Shared>, shutdown: watch::Receiver<bool>) {
+async fn accept_loop(
+    listener: std::net::TcpListener,
+    shared: Arc<Shared>,
+    shutdown: watch::Receiver<bool>,
+) {
     let listener = match TcpListener::from_std(listener) {
         Ok(l) => l,
         Err(e) => {
@@ -243,8 +260,10 @@ async fn accept_loop(listener: std::net::TcpListener, shared: Arc<Shared>, shutd
 fn text_response(status: StatusCode, text: impl Into<Bytes>) -> Response<Body> {
     let mut res = Response::new(boxed(Full::new(text.into())));
     *res.status_mut() = status;
-    res.headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("text/plain;charset=UTF-8"));
+    res.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain;charset=UTF-8"),
+    );
     res
 }
 
@@ -273,7 +292,9 @@ fn body_stream(
                     seen += data.len() as u64;
                     if seen > limit {
                         fault.set(Some(StatusCode::PAYLOAD_TOO_LARGE));
-                        Some(Err(format!("request body exceeds the limit of {limit} bytes")))
+                        Some(Err(format!(
+                            "request body exceeds the limit of {limit} bytes"
+                        )))
                     } else {
                         Some(Ok(data))
                     }
@@ -293,7 +314,8 @@ fn body_stream(
 /// A 4xx that also closes the connection (the rest of the stream cannot be trusted).
 fn client_error(status: StatusCode, text: &'static str) -> Response<Body> {
     let mut res = text_response(status, text);
-    res.headers_mut().insert(CONNECTION, HeaderValue::from_static("close"));
+    res.headers_mut()
+        .insert(CONNECTION, HeaderValue::from_static("close"));
     res
 }
 
@@ -304,9 +326,15 @@ async fn handle(
     head: Rc<HeadFlags>,
 ) -> Result<Response<Body>, Infallible> {
     let (parts, body) = req.into_parts();
-    if head.conflict.get() || (parts.headers.contains_key(TRANSFER_ENCODING) && parts.headers.contains_key(CONTENT_LENGTH)) {
+    if head.conflict.get()
+        || (parts.headers.contains_key(TRANSFER_ENCODING)
+            && parts.headers.contains_key(CONTENT_LENGTH))
+    {
         // RFC 9112 §6.1: a request with both is a smuggling risk; refuse it.
-        return Ok(client_error(StatusCode::BAD_REQUEST, "Bad Request: both Content-Length and Transfer-Encoding\n"));
+        return Ok(client_error(
+            StatusCode::BAD_REQUEST,
+            "Bad Request: both Content-Length and Transfer-Encoding\n",
+        ));
     }
     let host = parts
         .headers
@@ -317,7 +345,10 @@ async fn handle(
         .unwrap_or_default();
     let path = parts.uri.path();
     let Some(index) = shared.router.route(&host, path) else {
-        return Ok(text_response(StatusCode::NOT_FOUND, "Not Found: no app serves this host and path\n"));
+        return Ok(text_response(
+            StatusCode::NOT_FOUND,
+            "Not Found: no app serves this host and path\n",
+        ));
     };
     let app = pool.app(index).clone();
     let limits = &app.config.limits;
@@ -327,16 +358,30 @@ async fn handle(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > limits.body_bytes) {
-        return Ok(client_error(StatusCode::PAYLOAD_TOO_LARGE, "Payload Too Large\n"));
+        return Ok(client_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Payload Too Large\n",
+        ));
     }
-    let authority = if host.is_empty() { shared.settings.listen.to_string() } else { host };
+    let authority = if host.is_empty() {
+        shared.settings.listen.to_string()
+    } else {
+        host
+    };
     let path_and_query = parts.uri.path_and_query().map_or("/", |p| p.as_str());
     let url = format!("http://{authority}{path_and_query}");
     use hyper::body::Body as _;
     let has_body = !body.is_end_stream();
     let fault = Rc::new(Cell::new(None));
     let chunked = parts.headers.contains_key(TRANSFER_ENCODING);
-    let body = has_body.then(|| body_stream(body, limits.body_bytes, fault.clone(), chunked.then_some(head)));
+    let body = has_body.then(|| {
+        body_stream(
+            body,
+            limits.body_bytes,
+            fault.clone(),
+            chunked.then_some(head),
+        )
+    });
     let (reply_tx, reply_rx) = oneshot::channel();
     let ticket = pool.send(
         index,
@@ -353,18 +398,39 @@ async fn handle(
         Ok(Err(_)) => Reply::Fatal(nano_engine::Fatal::Panic("isolate stopped".into())),
         Err(_) => {
             pool.cancel(ticket);
-            log::app(app.name(), nano_web::Level::Error, "request exceeded its wall-time limit");
-            return Ok(text_response(StatusCode::GATEWAY_TIMEOUT, "Gateway Timeout: the app did not respond in time\n"));
+            log::app(
+                app.name(),
+                nano_web::Level::Error,
+                "request exceeded its wall-time limit",
+            );
+            return Ok(text_response(
+                StatusCode::GATEWAY_TIMEOUT,
+                "Gateway Timeout: the app did not respond in time\n",
+            ));
         }
     };
     if let Some(status) = fault.get() {
-        let text = if status == StatusCode::PAYLOAD_TOO_LARGE { "Payload Too Large\n" } else { "Bad Request: malformed body\n" };
+        let text = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            "Payload Too Large\n"
+        } else {
+            "Bad Request: malformed body\n"
+        };
         return Ok(client_error(status, text));
     }
     Ok(match reply {
         Reply::Response(parts) => to_hyper(parts),
         Reply::Exception | Reply::Boot => {
             text_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error\n")
+        }
+        Reply::Cooling(left) => {
+            let mut res = text_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Service Unavailable: the app is paused after exceeding its resource limits\n",
+            );
+            let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+            res.headers_mut()
+                .insert(http::header::RETRY_AFTER, HeaderValue::from(secs));
+            res
         }
         Reply::Fatal(fatal) => text_response(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -390,14 +456,21 @@ fn to_hyper(parts: ResponseParts) -> Response<Body> {
     let headers = res.headers_mut();
     for (name, value) in parts.headers {
         let latin1: Vec<u8> = value.chars().map(|c| c as u32 as u8).collect();
-        match (HeaderName::from_bytes(name.as_bytes()), HeaderValue::from_bytes(&latin1)) {
+        match (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_bytes(&latin1),
+        ) {
             (Ok(n), Ok(v)) => {
                 headers.append(n, v);
             }
-            _ => return text_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error\n"),
+            _ => {
+                return text_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error\n")
+            }
         }
     }
-    if !parts.status_text.is_empty() && Some(parts.status_text.as_str()) != status.canonical_reason() {
+    if !parts.status_text.is_empty()
+        && Some(parts.status_text.as_str()) != status.canonical_reason()
+    {
         if let Ok(reason) = hyper::ext::ReasonPhrase::try_from(parts.status_text.into_bytes()) {
             res.extensions_mut().insert(reason);
         }

@@ -28,7 +28,12 @@ pub(crate) struct HeadFlags {
 enum State {
     /// Inside a head: the current line so far (lower-cased prefix is enough), and what
     /// the head has shown.
-    Head { line: Vec<u8>, cl: Option<u64>, te: bool, bad_cl: bool },
+    Head {
+        line: Vec<u8>,
+        cl: Option<u64>,
+        te: bool,
+        bad_cl: bool,
+    },
     /// Skipping this many body bytes.
     Body(u64),
     /// A chunked body: wait for the service.
@@ -69,7 +74,12 @@ impl<T> Sniff<T> {
                         self.state = fresh_head();
                     }
                 }
-                State::Head { line, cl, te, bad_cl } => {
+                State::Head {
+                    line,
+                    cl,
+                    te,
+                    bad_cl,
+                } => {
                     let b = bytes[0];
                     bytes = &bytes[1..];
                     if b != b'\n' {
@@ -96,7 +106,10 @@ impl<T> Sniff<T> {
                         continue;
                     }
                     if let Some(v) = line.strip_prefix(b"content-length:") {
-                        match std::str::from_utf8(v).ok().and_then(|s| s.trim().parse().ok()) {
+                        match std::str::from_utf8(v)
+                            .ok()
+                            .and_then(|s| s.trim().parse().ok())
+                        {
                             Some(n) => *cl = Some(n),
                             None => *bad_cl = true,
                         }
@@ -120,7 +133,11 @@ fn fresh_head() -> State {
 }
 
 impl<T: AsyncRead + Unpin> AsyncRead for Sniff<T> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
         let result = Pin::new(&mut self.inner).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = result {
@@ -132,7 +149,11 @@ impl<T: AsyncRead + Unpin> AsyncRead for Sniff<T> {
 }
 
 impl<T: AsyncWrite + Unpin> AsyncWrite for Sniff<T> {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.inner).poll_write(cx, buf)
     }
 
@@ -172,15 +193,22 @@ mod tests {
 
     #[test]
     fn flags_both_headers_in_one_head() {
-        let (c, _) = feed(&[b"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"]);
+        let (c, _) =
+            feed(&[b"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n"]);
         assert!(c);
-        let (c, _) = feed(&[b"POST / HTTP/1.1\r\ntransfer-enc", b"oding: chunked\r\ncontent-length: 3\r\n\r\n"]);
+        let (c, _) = feed(&[
+            b"POST / HTTP/1.1\r\ntransfer-enc",
+            b"oding: chunked\r\ncontent-length: 3\r\n\r\n",
+        ]);
         assert!(c, "split across reads");
     }
 
     #[test]
     fn ordinary_requests_pass() {
-        let (c, _) = feed(&[b"POST / HTTP/1.1\r\nContent-Length: 30\r\n\r\n", b"transfer-encoding: chunked\r\n\r\n\r\n\r\n\r\n"]);
+        let (c, _) = feed(&[
+            b"POST / HTTP/1.1\r\nContent-Length: 30\r\n\r\n",
+            b"transfer-encoding: chunked\r\n\r\n\r\n\r\n\r\n",
+        ]);
         assert!(!c, "body bytes are not scanned");
         let (c, _) = feed(&[b"GET / HTTP/1.1\r\nhost: a\r\n\r\nGET / HTTP/1.1\r\nhost: a\r\n\r\n"]);
         assert!(!c);

@@ -8,7 +8,8 @@ use std::time::{Duration, Instant};
 
 use support::{parse_response, TestServer};
 
-const HELLO: &str = r#"export default { fetch(req, env) { return new Response("hello from " + env.NAME); } };"#;
+const HELLO: &str =
+    r#"export default { fetch(req, env) { return new Response("hello from " + env.NAME); } };"#;
 
 #[test]
 fn routes_by_host_and_path_and_unmatched_requests_get_404() {
@@ -27,12 +28,20 @@ main = "c/index.js"
 routes = ["a.example/admin"]
 vars = { NAME = "c" }
 "#,
-        &[("a/index.js", HELLO), ("b/index.js", HELLO), ("c/index.js", HELLO)],
+        &[
+            ("a/index.js", HELLO),
+            ("b/index.js", HELLO),
+            ("c/index.js", HELLO),
+        ],
     );
     assert_eq!(s.get("a.example", "/").text(), "hello from a");
     assert_eq!(s.get("a.example:8080", "/x/y?z=1").text(), "hello from a");
     assert_eq!(s.get("a.example", "/admin").text(), "hello from c");
-    assert_eq!(s.get("a.example", "/api/users").text(), "hello from a", "exact host beats wildcard");
+    assert_eq!(
+        s.get("a.example", "/api/users").text(),
+        "hello from a",
+        "exact host beats wildcard"
+    );
     assert_eq!(s.get("z.example", "/api/users").text(), "hello from b");
     let miss = s.get("z.example", "/other");
     assert_eq!(miss.status, 404);
@@ -93,10 +102,16 @@ routes = ["escape.test/*"]
                    import data from "./data.json" with { type: "json" };
                    export default { fetch() { return new Response(greet(data.name)); } };"#,
             ),
-            ("multi/src/lib/greet.js", r#"import { suffix } from "../util.js"; export const greet = (n) => `hi ${n}${suffix}`;"#),
+            (
+                "multi/src/lib/greet.js",
+                r#"import { suffix } from "../util.js"; export const greet = (n) => `hi ${n}${suffix}`;"#,
+            ),
             ("multi/src/util.js", r#"export const suffix = "!";"#),
             ("multi/src/data.json", r#"{ "name": "json" }"#),
-            ("escape/index.js", r#"import s from "../secret.js"; export default { fetch() { return new Response(s); } };"#),
+            (
+                "escape/index.js",
+                r#"import s from "../secret.js"; export default { fetch() { return new Response(s); } };"#,
+            ),
             ("secret.js", r#"export default "top secret";"#),
         ],
     );
@@ -130,11 +145,34 @@ routes = ["b.test/*"]
         ],
     );
     assert_eq!(s.get("a.test", "/").text(), "1");
-    assert_eq!(s.get("a.test", "/").text(), "2", "state persists between requests of one isolate");
+    assert_eq!(
+        s.get("a.test", "/").text(),
+        "2",
+        "state persists between requests of one isolate"
+    );
     assert_eq!(s.get("b.test", "/").text(), "undefined undefined");
 }
 
 const NEIGHBOUR: &str = r#"export default { fetch() { return new Response("ok"); } };"#;
+
+/// After a limit kill the app is paused briefly (longer each time); it then answers
+/// again from a fresh isolate. Returns the body it answers with.
+fn recovers(s: &TestServer, host: &str, path: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let r = s.get(host, path);
+        if r.status != 503 {
+            return r.text();
+        }
+        assert!(
+            r.header("retry-after").is_some(),
+            "a pause says when to retry: {}",
+            r.text()
+        );
+        assert!(Instant::now() < deadline, "{host} never recovered");
+        std::thread::sleep(Duration::from_millis(25));
+    }
+}
 
 #[test]
 fn memory_bomb_gets_503_its_isolate_is_rebuilt_and_neighbours_keep_answering() {
@@ -168,10 +206,16 @@ routes = ["good.test/*"]
         assert_eq!(r.status, 503);
         assert!(r.text().contains("memory"), "{}", r.text());
         assert_eq!(s.get("good.test", "/").text(), "ok");
-        assert_eq!(s.get("bomb.test", "/").text(), "alive", "rebuilt isolate serves again");
+        assert_eq!(
+            recovers(&s, "bomb.test", "/"),
+            "alive",
+            "rebuilt isolate serves again"
+        );
     }
-    assert_eq!(s.get("bomb.test", "/big").status, 503, "a single 64 MB buffer is refused");
-    assert_eq!(s.get("bomb.test", "/").text(), "alive");
+    let r = s.get("bomb.test", "/big");
+    assert_eq!(r.status, 503, "a single 64 MB buffer is refused");
+    assert!(r.text().contains("memory"), "{}", r.text());
+    assert_eq!(recovers(&s, "bomb.test", "/"), "alive");
 }
 
 #[test]
@@ -211,8 +255,48 @@ routes = ["good.test/*"]
         // Generous: the limit is 50 ms of CPU; this only checks it is not the wall limit.
         assert!(took < Duration::from_secs(5), "{path} took {took:?}");
         assert_eq!(s.get("good.test", "/").text(), "ok");
-        assert_eq!(s.get("spin.test", "/").text(), "alive");
+        assert_eq!(recovers(&s, "spin.test", "/"), "alive");
     }
+}
+
+#[test]
+fn an_app_that_keeps_breaking_its_limits_is_paused_and_its_neighbour_stays_fast() {
+    let s = TestServer::start(
+        r#"
+threads = 1
+[apps.spin]
+main = "spin.js"
+routes = ["spin.test/*"]
+[apps.spin.limits]
+cpu_ms = 30
+[apps.good]
+main = "good.js"
+routes = ["good.test/*"]
+"#,
+        &[
+            ("spin.js", "export default { fetch() { for (;;) {} } };"),
+            ("good.js", NEIGHBOUR),
+        ],
+    );
+    // Hammer the spinner; count how many requests actually ran (CPU-limit 503s) versus
+    // were refused during the pause.
+    let (mut ran, mut paused) = (0, 0);
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(2) {
+        let r = s.get("spin.test", "/");
+        assert_eq!(r.status, 503);
+        if r.header("retry-after").is_some() {
+            paused += 1;
+        } else {
+            ran += 1;
+        }
+    }
+    assert!(ran >= 2, "the limit was hit: {ran}");
+    assert!(
+        paused > ran,
+        "repeat offenders are mostly refused without running: ran {ran}, paused {paused}"
+    );
+    assert_eq!(s.get("good.test", "/").text(), "ok");
 }
 
 #[test]
@@ -224,7 +308,10 @@ main = "hang.js"
 [apps.hang.limits]
 wall_ms = 300
 "#,
-        &[("hang.js", r#"export default { fetch(req) { if (req.url.endsWith("/ok")) return new Response("fine"); return new Promise(() => {}); } };"#)],
+        &[(
+            "hang.js",
+            r#"export default { fetch(req) { if (req.url.endsWith("/ok")) return new Response("fine"); return new Promise(() => {}); } };"#,
+        )],
     );
     let start = Instant::now();
     let r = s.get("any", "/");
@@ -254,7 +341,11 @@ main = "err.js"
     for path in ["/throw", "/reject", "/notresponse"] {
         let r = s.get("x", path);
         assert_eq!(r.status, 500, "{path}");
-        assert!(!r.text().contains("secret"), "error details must not leak: {}", r.text());
+        assert!(
+            !r.text().contains("secret"),
+            "error details must not leak: {}",
+            r.text()
+        );
     }
     assert_eq!(s.get("x", "/").text(), "fine");
 }
@@ -270,7 +361,10 @@ routes = ["broken.test/*"]
 main = "good.js"
 routes = ["good.test/*"]
 "#,
-        &[("broken.js", "export default { fetch( { return 1 } };"), ("good.js", NEIGHBOUR)],
+        &[
+            ("broken.js", "export default { fetch( { return 1 } };"),
+            ("good.js", NEIGHBOUR),
+        ],
     );
     assert_eq!(s.get("broken.test", "/").status, 500);
     assert_eq!(s.get("good.test", "/").text(), "ok");
@@ -312,12 +406,18 @@ fn large_bodies_stream_through_intact() {
     let r = s.request("POST", "x", "/buffer", &[], &mid);
     assert!(r.body == mid, "20 MB buffered echo differs");
     let r = s.request("POST", "x", "/js-stream", &[], &mid);
-    assert!(r.body == mid, "20 MB echo through a JS ReadableStream differs");
+    assert!(
+        r.body == mid,
+        "20 MB echo through a JS ReadableStream differs"
+    );
 }
 
 #[test]
 fn request_bodies_over_the_limit_get_413() {
-    let s = TestServer::start("[apps.echo]\nmain = \"echo.js\"\n[apps.echo.limits]\nbody_mb = 1\n", &[("echo.js", ECHO)]);
+    let s = TestServer::start(
+        "[apps.echo]\nmain = \"echo.js\"\n[apps.echo.limits]\nbody_mb = 1\n",
+        &[("echo.js", ECHO)],
+    );
     let r = s.request("POST", "x", "/length", &[], &pattern(2 << 20));
     assert_eq!(r.status, 413);
     let r = s.request("POST", "x", "/length", &[], &pattern(1000));
@@ -350,7 +450,9 @@ fn a_streamed_response_reaches_the_client_before_it_is_finished() {
     let mut got = Vec::new();
     let mut buf = [0u8; 4096];
     while !String::from_utf8_lossy(&got).contains("first;") {
-        let n = stream.read(&mut buf).expect("first chunk arrives while the stream is open");
+        let n = stream
+            .read(&mut buf)
+            .expect("first chunk arrives while the stream is open");
         assert!(n > 0, "closed early");
         got.extend_from_slice(&buf[..n]);
     }
@@ -375,13 +477,17 @@ fn the_request_body_is_readable_before_the_upload_finishes() {
     );
     let mut stream = s.connect();
     stream
-        .write_all(b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n")
+        .write_all(
+            b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n5\r\nhello\r\n",
+        )
         .expect("send");
     // The upload is not finished; the response must come anyway.
     let mut got = Vec::new();
     let mut buf = [0u8; 4096];
     while !String::from_utf8_lossy(&got).contains("first chunk: hello") {
-        let n = stream.read(&mut buf).expect("response before the upload ends");
+        let n = stream
+            .read(&mut buf)
+            .expect("response before the upload ends");
         assert!(n > 0, "closed early: {}", String::from_utf8_lossy(&got));
         got.extend_from_slice(&buf[..n]);
     }
@@ -429,7 +535,11 @@ fn headers_status_and_methods_round_trip() {
     assert_eq!(r.header("x-seen"), Some("v1"));
     assert_eq!(r.all("set-cookie"), ["a=1", "b=2"]);
     let raw = s.raw(b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n");
-    assert!(raw.starts_with(b"HTTP/1.1 299 Fine Indeed\r\n"), "{}", String::from_utf8_lossy(&raw[..40]));
+    assert!(
+        raw.starts_with(b"HTTP/1.1 299 Fine Indeed\r\n"),
+        "{}",
+        String::from_utf8_lossy(&raw[..40])
+    );
 }
 
 #[test]
@@ -451,8 +561,13 @@ fn many_concurrent_clients_are_all_answered() {
                 for i in 0..25 {
                     let id = t * 100 + i;
                     let mut c = std::net::TcpStream::connect(addr).expect("connect");
-                    c.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-                    write!(c, "GET /?i={id} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").expect("send");
+                    c.set_read_timeout(Some(Duration::from_secs(10)))
+                        .expect("timeout");
+                    write!(
+                        c,
+                        "GET /?i={id} HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n"
+                    )
+                    .expect("send");
                     let r = parse_response(&support::read_to_close(&mut c)).expect("response");
                     assert_eq!(r.text(), id.to_string());
                 }
@@ -470,7 +585,10 @@ fn status_of(raw: &[u8]) -> u16 {
 
 #[test]
 fn malformed_requests_get_a_4xx_and_a_close_while_others_are_served() {
-    let s = TestServer::start("max_headers = 50\nmax_header_bytes = 16384\n[apps.ok]\nmain = \"ok.js\"\n", &[("ok.js", NEIGHBOUR)]);
+    let s = TestServer::start(
+        "max_headers = 50\nmax_header_bytes = 16384\n[apps.ok]\nmain = \"ok.js\"\n",
+        &[("ok.js", NEIGHBOUR)],
+    );
     let cases: Vec<(&str, Vec<u8>, u16)> = vec![
         ("garbage request line", b"HELLO\r\n\r\n".to_vec(), 400),
         ("bad version", b"GET / HTTP/9.9\r\nhost: x\r\n\r\n".to_vec(), 400),
@@ -500,7 +618,12 @@ fn malformed_requests_get_a_4xx_and_a_close_while_others_are_served() {
     for (what, bytes, want) in cases {
         let raw = s.raw(&bytes);
         let got = status_of(&raw);
-        assert_eq!(got, want, "{what}: {}", String::from_utf8_lossy(&raw[..raw.len().min(200)]));
+        assert_eq!(
+            got,
+            want,
+            "{what}: {}",
+            String::from_utf8_lossy(&raw[..raw.len().min(200)])
+        );
         assert_eq!(s.get("x", "/").text(), "ok", "after {what}");
     }
 }
@@ -510,16 +633,24 @@ fn bad_chunked_encoding_gets_a_4xx() {
     let s = TestServer::start("[apps.echo]\nmain = \"echo.js\"\n", &[("echo.js", ECHO)]);
     let raw = s.raw(b"POST /length HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n");
     let status = status_of(&raw);
-    assert!((400..500).contains(&status), "got {status}: {}", String::from_utf8_lossy(&raw));
+    assert!(
+        (400..500).contains(&status),
+        "got {status}: {}",
+        String::from_utf8_lossy(&raw)
+    );
     assert_eq!(s.get("x", "/").text(), "?");
 }
 
 #[test]
 fn slow_and_idle_connections_are_closed_and_cost_other_clients_nothing() {
-    let s = TestServer::start("header_timeout_ms = 300\n[apps.ok]\nmain = \"ok.js\"\n", &[("ok.js", NEIGHBOUR)]);
+    let s = TestServer::start(
+        "header_timeout_ms = 300\n[apps.ok]\nmain = \"ok.js\"\n",
+        &[("ok.js", NEIGHBOUR)],
+    );
     // Slowloris: a head that never finishes.
     let mut slow = s.connect();
-    slow.write_all(b"GET / HTTP/1.1\r\nhost: x\r\nx-a: ").expect("send");
+    slow.write_all(b"GET / HTTP/1.1\r\nhost: x\r\nx-a: ")
+        .expect("send");
     // Many idle connections that never send anything.
     let idle: Vec<_> = (0..300).map(|_| s.connect()).collect();
     // Everyone else is still served at once.
@@ -528,7 +659,8 @@ fn slow_and_idle_connections_are_closed_and_cost_other_clients_nothing() {
     assert!(start.elapsed() < Duration::from_secs(2));
     // And the server closes the slow and idle ones after the header timeout.
     let closed_within = |mut c: std::net::TcpStream| {
-        c.set_read_timeout(Some(Duration::from_secs(5))).expect("timeout");
+        c.set_read_timeout(Some(Duration::from_secs(5)))
+            .expect("timeout");
         let mut buf = [0u8; 1024];
         let t = Instant::now();
         loop {
@@ -546,7 +678,8 @@ fn slow_and_idle_connections_are_closed_and_cost_other_clients_nothing() {
     }
     // A keep-alive connection left idle after a request is closed too.
     let mut keep = s.connect();
-    keep.write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n").expect("send");
+    keep.write_all(b"GET / HTTP/1.1\r\nhost: x\r\n\r\n")
+        .expect("send");
     let mut buf = [0u8; 1024];
     let n = keep.read(&mut buf).expect("response");
     assert!(String::from_utf8_lossy(&buf[..n]).starts_with("HTTP/1.1 200"));
@@ -557,19 +690,34 @@ fn slow_and_idle_connections_are_closed_and_cost_other_clients_nothing() {
 fn shutdown_lets_in_flight_requests_finish_and_refuses_new_ones() {
     let mut s = TestServer::start(
         "shutdown_grace_ms = 5000\n[apps.slow]\nmain = \"slow.js\"\n",
-        &[("slow.js", r#"export default { async fetch() { await new Promise((r) => setTimeout(r, 400)); return new Response("finished"); } };"#)],
+        &[(
+            "slow.js",
+            r#"export default { async fetch() { await new Promise((r) => setTimeout(r, 400)); return new Response("finished"); } };"#,
+        )],
     );
     let addr = s.addr;
     let inflight = std::thread::spawn(move || {
         let mut c = std::net::TcpStream::connect(addr).expect("connect");
-        c.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-        c.write_all(b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n").expect("send");
+        c.set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
+        c.write_all(b"GET / HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n")
+            .expect("send");
         parse_response(&support::read_to_close(&mut c)).map(|r| r.text())
     });
     std::thread::sleep(Duration::from_millis(100));
     let start = Instant::now();
     s.stop();
-    assert!(start.elapsed() < Duration::from_secs(4), "shutdown waited {:?}", start.elapsed());
-    assert_eq!(inflight.join().expect("client").as_deref(), Some("finished"));
-    assert!(std::net::TcpStream::connect(addr).is_err(), "still accepting after shutdown");
+    assert!(
+        start.elapsed() < Duration::from_secs(4),
+        "shutdown waited {:?}",
+        start.elapsed()
+    );
+    assert_eq!(
+        inflight.join().expect("client").as_deref(),
+        Some("finished")
+    );
+    assert!(
+        std::net::TcpStream::connect(addr).is_err(),
+        "still accepting after shutdown"
+    );
 }

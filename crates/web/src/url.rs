@@ -38,12 +38,16 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>) -> Result<()> {
     // ops.urlParse(input, base?) -> components | null
     ops.set(
         "urlParse",
-        Function::new(ctx.clone(), |ctx: Ctx<'js>, input: String, base: Option<String>| {
-            match parse(&input, base.as_deref()) {
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, input: String, base: Option<String>| match parse(
+                &input,
+                base.as_deref(),
+            ) {
                 Some(url) => components(&ctx, &url).map(Some),
                 None => Ok(None),
-            }
-        })?,
+            },
+        )?,
     )?;
     // ops.urlSet(href, attribute, value) -> components | null (null: href setter failed)
     ops.set(

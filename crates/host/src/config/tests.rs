@@ -45,7 +45,10 @@ routes = ["*.example.com/api/*"]
     assert_eq!(hello.limits.memory_bytes, 64 << 20);
     assert_eq!(hello.limits.wall, Duration::from_secs(30));
     assert_eq!(hello.limits.subrequests, 50);
-    assert_eq!(hello.vars.get("GREETING").map(String::as_str), Some("\"hi\""));
+    assert_eq!(
+        hello.vars.get("GREETING").map(String::as_str),
+        Some("\"hi\"")
+    );
     assert_eq!(hello.vars.get("N").map(String::as_str), Some("2"));
     assert!(hello.main.ends_with("hello/index.js"));
     assert_eq!(c.catch_all, None);
@@ -67,10 +70,22 @@ fn mistakes_are_reported_with_the_field() {
     write(dir.path(), &["a.js"]);
     let cases = [
         ("[apps.a]\nmain = \"missing.js\"\n", "apps.a.main"),
-        ("[apps.a]\nmain = \"a.js\"\nroutes = [\"exa*mple.com/*\"]\n", "apps.a.routes"),
-        ("[apps.a]\nmain = \"a.js\"\n[apps.a.limits]\ncpu_ms = 0\n", "apps.a.limits.cpu_ms"),
-        ("[apps.a]\nmain = \"a.js\"\nrouts = []\n", "unknown field `routs`"),
-        ("listen = \"nowhere\"\n[apps.a]\nmain = \"a.js\"\n", "listen"),
+        (
+            "[apps.a]\nmain = \"a.js\"\nroutes = [\"exa*mple.com/*\"]\n",
+            "apps.a.routes",
+        ),
+        (
+            "[apps.a]\nmain = \"a.js\"\n[apps.a.limits]\ncpu_ms = 0\n",
+            "apps.a.limits.cpu_ms",
+        ),
+        (
+            "[apps.a]\nmain = \"a.js\"\nrouts = []\n",
+            "unknown field `routs`",
+        ),
+        (
+            "listen = \"nowhere\"\n[apps.a]\nmain = \"a.js\"\n",
+            "listen",
+        ),
         ("threads = 0\n[apps.a]\nmain = \"a.js\"\n", "threads"),
         ("listen = \"127.0.0.1:1\"\n", "no apps"),
         ("[apps.a\nmain = 1", "nano.toml"),
@@ -84,7 +99,13 @@ fn mistakes_are_reported_with_the_field() {
 
 #[test]
 fn listen_shorthands() {
-    assert_eq!(parse_listen(":8080").map(|a| a.to_string()), Ok("127.0.0.1:8080".into()));
-    assert_eq!(parse_listen("[::1]:80").map(|a| a.to_string()), Ok("[::1]:80".into()));
+    assert_eq!(
+        parse_listen(":8080").map(|a| a.to_string()),
+        Ok("127.0.0.1:8080".into())
+    );
+    assert_eq!(
+        parse_listen("[::1]:80").map(|a| a.to_string()),
+        Ok("[::1]:80".into())
+    );
     assert!(parse_listen("localhost").is_err());
 }

@@ -47,7 +47,14 @@ impl TestServer {
         self.request("GET", host, path, &[], b"")
     }
 
-    pub fn request(&self, method: &str, host: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Response {
+    pub fn request(
+        &self,
+        method: &str,
+        host: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Response {
         let mut head = format!("{method} {path} HTTP/1.1\r\nhost: {host}\r\nconnection: close\r\n");
         for (k, v) in headers {
             head.push_str(&format!("{k}: {v}\r\n"));
@@ -78,7 +85,9 @@ impl TestServer {
 
     pub fn connect(&self) -> TcpStream {
         let stream = TcpStream::connect(self.addr).expect("connect");
-        stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .expect("timeout");
         stream
     }
 
@@ -162,8 +171,16 @@ pub fn parse_response(bytes: &[u8]) -> Option<Response> {
         let chunked = headers
             .iter()
             .any(|(k, v)| k.eq_ignore_ascii_case("transfer-encoding") && v.contains("chunked"));
-        let body = if chunked { dechunk(rest)? } else { rest.to_vec() };
-        return Some(Response { status, headers, body });
+        let body = if chunked {
+            dechunk(rest)?
+        } else {
+            rest.to_vec()
+        };
+        return Some(Response {
+            status,
+            headers,
+            body,
+        });
     }
 }
 

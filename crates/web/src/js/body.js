@@ -17,7 +17,11 @@ class BodyState {
   get streamValue() {
     if (this.isNull) return null;
     if (!this.stream) {
-      if (this.native !== undefined) {
+      if (this.used) {
+        // Consumed without ever being a stream: what is left is a closed, disturbed one.
+        this.stream = new ReadableStream({ start(c) { c.close(); } });
+        this.stream[STREAM_DISTURBED] = true;
+      } else if (this.native !== undefined) {
         this.stream = nativeBodyStream(this.native);
         this.native = undefined;
       } else {
@@ -37,7 +41,8 @@ class BodyState {
 // Content-Type it implies.
 function extractBody(init) {
   if (init === null || init === undefined) return [new BodyState(null), null];
-  if (typeof init === "string") return [new BodyState(init), "text/plain;charset=UTF-8"];
+  // Strings are USVStrings (WebIDL): lone surrogates become U+FFFD.
+  if (typeof init === "string") return [new BodyState(init.toWellFormed()), "text/plain;charset=UTF-8"];
   if (init instanceof ArrayBuffer) return [new BodyState(new Uint8Array(init.slice(0))), null];
   if (ArrayBuffer.isView(init)) {
     const copy = new Uint8Array(init.byteLength);
@@ -54,7 +59,7 @@ function extractBody(init) {
   if (typeof Blob === "function" && init instanceof Blob && typeof init[BLOB_BYTES] === "function") {
     return [new BodyState(init[BLOB_BYTES]()), init.type || null];
   }
-  return [new BodyState(String(init)), "text/plain;charset=UTF-8"];
+  return [new BodyState(String(init).toWellFormed()), "text/plain;charset=UTF-8"];
 }
 var BLOB_BYTES = Symbol("blobBytes");
 
@@ -89,9 +94,11 @@ async function consumeBody(owner, wantText) {
   const b = owner[BODY];
   if (b.disturbed) throw new TypeError("Body has already been used");
   if (b.stream && b.stream.locked) throw new TypeError("Body is locked");
-  b.used = true;
+  // A null body is never disturbed: reading it leaves bodyUsed false (Fetch §5.3).
   if (b.isNull) return wantText ? "" : new Uint8Array(0);
-  if (b.text !== undefined) return wantText ? b.text : ops.utf8Encode(b.text);
+  b.used = true;
+  // UTF-8 decode drops a leading BOM, as it would from the encoded bytes.
+  if (b.text !== undefined) return wantText ? b.text.replace(/^\ufeff/, "") : ops.utf8Encode(b.text);
   if (b.bytes !== undefined) return b.bytes;
   if (b.native !== undefined) {
     const id = b.native;
@@ -141,7 +148,8 @@ function cloneBodyState(b) {
   if (b.disturbed) throw new TypeError("Cannot clone a body that has already been used");
   if (b.isNull) return new BodyState(null);
   if (b.text !== undefined) return new BodyState(b.text);
-  if (b.bytes !== undefined) return new BodyState(b.bytes);
+  // Each side gets its own copy: bytes() and arrayBuffer() hand out the stored bytes.
+  if (b.bytes !== undefined) return new BodyState(b.bytes.slice());
   // Streams and host bodies: read into memory once, then both sides share the bytes.
   const source = b.streamValue;
   let cached;

@@ -8,7 +8,8 @@ const timers = new Map();
 
 function emit(level, text) {
   if (groupIndent) text = groupIndent + text.split("\n").join("\n" + groupIndent);
-  ops.print(level, text);
+  // Lone surrogates cannot cross into Rust as UTF-8: print them as U+FFFD.
+  ops.print(level, text.toWellFormed());
 }
 
 const consoleObject = {
@@ -39,7 +40,7 @@ const consoleObject = {
     }
     const cols = columns ? [...columns] : keys;
     const header = ["(index)", ...cols, ...(hasValues ? ["Values"] : [])];
-    const cell = (v) => v === undefined ? "" : formatValue(v, { seen: [], circular: new Map(), depth: 0 }, 1, true);
+    const cell = (v) => v === undefined ? "" : formatValue(v, newInspectState(0), 1, true);
     const body = rows.map(([k, row]) => {
       const isObj = row !== null && typeof row === "object";
       return [String(k), ...cols.map((c) => (isObj ? cell(row[c]) : "")), ...(hasValues ? [isObj ? "" : cell(row)] : [])];

@@ -3,10 +3,11 @@
 
 class TextEncoder {
   get encoding() { return "utf-8"; }
-  encode(input = "") { return ops.utf8Encode(String(input)); }
+  // The argument is a USVString (WebIDL): lone surrogates become U+FFFD.
+  encode(input = "") { return ops.utf8Encode(String(input).toWellFormed()); }
   encodeInto(source, destination) {
     if (!(destination instanceof Uint8Array)) throw new TypeError("Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
-    source = String(source);
+    source = String(source).toWellFormed();
     let read = 0, written = 0;
     for (const ch of source) {
       const cp = ch.codePointAt(0);
@@ -42,46 +43,19 @@ class TextDecoder {
   get [Symbol.toStringTag]() { return "TextDecoder"; }
 }
 
-const B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_INDEX = new Int16Array(128).fill(-1);
-for (let i = 0; i < 64; i++) B64_INDEX[B64.charCodeAt(i)] = i;
-
+// The base64 work is in Rust (a 10 MB string must not cost a JS loop per byte).
 function btoa(data) {
   if (arguments.length === 0) throw new TypeError("Failed to execute 'btoa': 1 argument required, but only 0 present.");
-  data = String(data);
-  const parts = [];
-  for (let i = 0; i < data.length; i += 3) {
-    const a = data.charCodeAt(i), b = data.charCodeAt(i + 1), c = data.charCodeAt(i + 2);
-    if (a > 255 || b > 255 || c > 255) throw new DOMException("Failed to execute 'btoa': The string to be encoded contains characters outside of the Latin1 range.", "InvalidCharacterError");
-    const n = (a << 16) | ((b || 0) << 8) | (c || 0);
-    parts.push(B64[n >> 18] + B64[(n >> 12) & 63] + (i + 1 < data.length ? B64[(n >> 6) & 63] : "=") + (i + 2 < data.length ? B64[n & 63] : "="));
-  }
-  return parts.join("");
+  const encoded = ops.base64Encode(String(data));
+  if (encoded == null) throw new DOMException("Failed to execute 'btoa': The string to be encoded contains characters outside of the Latin1 range.", "InvalidCharacterError");
+  return encoded;
 }
 
 function atob(data) {
   if (arguments.length === 0) throw new TypeError("Failed to execute 'atob': 1 argument required, but only 0 present.");
-  data = String(data).replace(/[\t\n\f\r ]/g, "");
-  if (data.length % 4 === 0) data = data.replace(/==?$/, "");
-  const bad = () => new DOMException("Failed to execute 'atob': The string to be decoded is not correctly encoded.", "InvalidCharacterError");
-  if (data.length % 4 === 1) throw bad();
-  const parts = [];
-  let chunk = "";
-  let buffer = 0, bits = 0;
-  for (let i = 0; i < data.length; i++) {
-    const code = data.charCodeAt(i);
-    const v = code < 128 ? B64_INDEX[code] : -1;
-    if (v < 0) throw bad();
-    buffer = (buffer << 6) | v;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      chunk += String.fromCharCode((buffer >> bits) & 0xff);
-      if (chunk.length >= 8192) { parts.push(chunk); chunk = ""; }
-    }
-  }
-  parts.push(chunk);
-  return parts.join("");
+  const decoded = ops.base64Decode(String(data));
+  if (decoded == null) throw new DOMException("Failed to execute 'atob': The string to be decoded is not correctly encoded.", "InvalidCharacterError");
+  return decoded;
 }
 
 defineGlobal("TextEncoder", TextEncoder);

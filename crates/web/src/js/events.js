@@ -28,8 +28,16 @@ class DOMException extends Error {
   get code() { return DOM_EXCEPTION_CODES[this.#name] || 0; }
   get [Symbol.toStringTag]() { return "DOMException"; }
 }
-for (const [name, code] of Object.entries(DOM_EXCEPTION_CODES)) {
-  const constName = name.replace(/([a-z])([A-Z])/g, "$1_$2").toUpperCase().replace(/_ERROR$/, "_ERR");
+// The legacy code constants (WebIDL §3.14.1), including the four with no name of their own.
+const DOM_EXCEPTION_CONSTANTS = {
+  INDEX_SIZE_ERR: 1, DOMSTRING_SIZE_ERR: 2, HIERARCHY_REQUEST_ERR: 3, WRONG_DOCUMENT_ERR: 4,
+  INVALID_CHARACTER_ERR: 5, NO_DATA_ALLOWED_ERR: 6, NO_MODIFICATION_ALLOWED_ERR: 7, NOT_FOUND_ERR: 8,
+  NOT_SUPPORTED_ERR: 9, INUSE_ATTRIBUTE_ERR: 10, INVALID_STATE_ERR: 11, SYNTAX_ERR: 12,
+  INVALID_MODIFICATION_ERR: 13, NAMESPACE_ERR: 14, INVALID_ACCESS_ERR: 15, VALIDATION_ERR: 16,
+  TYPE_MISMATCH_ERR: 17, SECURITY_ERR: 18, NETWORK_ERR: 19, ABORT_ERR: 20, URL_MISMATCH_ERR: 21,
+  QUOTA_EXCEEDED_ERR: 22, TIMEOUT_ERR: 23, INVALID_NODE_TYPE_ERR: 24, DATA_CLONE_ERR: 25,
+};
+for (const [constName, code] of Object.entries(DOM_EXCEPTION_CONSTANTS)) {
   Object.defineProperty(DOMException, constName, { value: code, enumerable: true });
   Object.defineProperty(DOMException.prototype, constName, { value: code, enumerable: true });
 }
@@ -98,6 +106,8 @@ class EventTarget {
     const self = this ?? globalThis;
     const { capture, once, passive, signal } = flattenOptions(options);
     if (callback === null || callback === undefined) return;
+    // EventListener is a callback interface (WebIDL): a function or an object.
+    if (typeof callback !== "function" && typeof callback !== "object") throw new TypeError("Failed to execute 'addEventListener': parameter 2 is not of type 'Object'.");
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError("Failed to execute 'addEventListener': member signal is not of type AbortSignal.");
     if (signal && signal.aborted) return;
     type = String(type);
@@ -126,27 +136,36 @@ class EventTarget {
     s.target = self;
     s.currentTarget = self;
     s.phase = 2;
-    s.stop = false;
+    // DOM §2.9: the target is the whole event path here. Capturing listeners run first
+    // (the "capturing" invoke), then the others; an event stopped before dispatch
+    // reaches no listener ("inner invoke" checks the stop propagation flag first).
     const list = listenersOf(self).get(event.type);
-    if (list) {
-      for (const entry of list.slice()) {
-        if (entry.removed) continue;
-        if (entry.once) self.removeEventListener(event.type, entry.callback, { capture: entry.capture });
-        s.passive = entry.passive;
-        try {
-          const cb = entry.callback;
-          if (typeof cb === "function") cb.call(self, event);
-          else if (cb && typeof cb.handleEvent === "function") cb.handleEvent(event);
-        } catch (err) {
-          reportException(err);
+    if (list && !s.stop) {
+      const snapshot = list.slice();
+      for (const capturePass of [true, false]) {
+        for (const entry of snapshot) {
+          if (entry.capture !== capturePass || entry.removed) continue;
+          if (entry.once) self.removeEventListener(event.type, entry.callback, { capture: entry.capture });
+          s.passive = entry.passive;
+          try {
+            const cb = entry.callback;
+            if (typeof cb === "function") cb.call(self, event);
+            else if (cb && typeof cb.handleEvent === "function") cb.handleEvent(event);
+          } catch (err) {
+            reportException(err);
+          }
+          s.passive = false;
+          if (s.stopImmediate) break;
         }
-        s.passive = false;
-        if (s.stopImmediate) break;
+        if (s.stop) break;
       }
     }
+    // Dispatch done: clear the per-dispatch flags so the event can be dispatched again.
     s.dispatching = false;
     s.currentTarget = null;
     s.phase = 0;
+    s.stop = false;
+    s.stopImmediate = false;
     return !s.canceled;
   }
   get [Symbol.toStringTag]() { return "EventTarget"; }

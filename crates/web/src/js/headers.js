@@ -73,11 +73,11 @@ class Headers {
   }
   forEach(callback, thisArg = undefined) {
     if (typeof callback !== "function") throw new TypeError("Failed to execute 'forEach' on 'Headers': parameter 1 is not of type 'Function'.");
-    for (const [name, value] of sortedHeaderEntries(this)) callback.call(thisArg, value, name, this);
+    for (const [name, value] of liveHeaderEntries(this)) callback.call(thisArg, value, name, this);
   }
-  *entries() { yield* sortedHeaderEntries(this); }
-  *keys() { for (const [name] of sortedHeaderEntries(this)) yield name; }
-  *values() { for (const [, value] of sortedHeaderEntries(this)) yield value; }
+  *entries() { yield* liveHeaderEntries(this); }
+  *keys() { for (const [name] of liveHeaderEntries(this)) yield name; }
+  *values() { for (const [, value] of liveHeaderEntries(this)) yield value; }
   [Symbol.iterator]() { return this.entries(); }
   get [Symbol.toStringTag]() { return "Headers"; }
   [inspect.custom]() {
@@ -99,6 +99,22 @@ function sortedHeaderEntries(headers) {
     }
   }
   return out;
+}
+
+// WebIDL pair iterators walk the current "value pairs to iterate over" by index, so
+// changes made while iterating are seen (the sorted list is rebuilt when the header
+// list changed: every mutation either replaces the array or grows it).
+function* liveHeaderEntries(headers) {
+  let list, length, pairs;
+  for (let i = 0; ; i++) {
+    if (headers[HEADERS_LIST] !== list || headers[HEADERS_LIST].length !== length) {
+      list = headers[HEADERS_LIST];
+      length = list.length;
+      pairs = sortedHeaderEntries(headers);
+    }
+    if (i >= pairs.length) return;
+    yield pairs[i];
+  }
 }
 
 function fillHeaders(headers, init) {

@@ -59,6 +59,8 @@ class Request {
       if (type && !headers.has("content-type")) headers.append("content-type", type);
     } else if (source && init.body === undefined) {
       if (source.bodyUsed) throw new TypeError("Cannot construct a Request with a Request object that has already been used.");
+      // Fetch §5.4 step 36: a GET or HEAD request cannot take over the input's body.
+      if (!source[BODY].isNull && (r.method === "GET" || r.method === "HEAD")) throw new TypeError("Request with GET/HEAD method cannot have body.");
       body = source[BODY];
       source[BODY] = new BodyState(null);
       source[BODY].used = !body.isNull;

@@ -8,8 +8,10 @@ const REASON_PHRASE = /^[\t\x20-\x7e\x80-\xff]*$/;
 function initResponse(response, init, bodyAndType) {
   if (init === undefined || init === null) init = {};
   if (typeof init !== "object") throw new TypeError("Failed to construct 'Response': The provided value is not of type 'ResponseInit'.");
-  const status = init.status === undefined ? 200 : Number(init.status);
-  if (!Number.isInteger(status) || status < 200 || status > 599) {
+  // WebIDL `unsigned short`: ToNumber, truncate, modulo 2^16 (non-finite → 0).
+  let status = init.status === undefined ? 200 : Number(init.status);
+  status = Number.isFinite(status) ? ((Math.trunc(status) % 65536) + 65536) % 65536 : 0;
+  if (status < 200 || status > 599) {
     throw new RangeError(`Failed to construct 'Response': The status provided (${init.status}) is outside the range [200, 599].`);
   }
   const statusText = init.statusText === undefined ? "" : String(init.statusText);

@@ -197,11 +197,20 @@ class ReadableStream {
   values(options) {
     const reader = this.getReader();
     const preventCancel = !!(options && options.preventCancel);
+    // WebIDL async iterators (§3.7.10): once next() has ended (done or rejected) the
+    // iterator is finished, and return() resolves without touching the stream. The
+    // lock goes at the end, on error too (Streams §4.2.5 "get the next iteration result").
+    let finished = false;
+    const finish = () => { finished = true; reader.releaseLock(); };
     return {
-      next() { return reader.read().then((r) => { if (r.done) reader.releaseLock(); return r; }); },
+      next() {
+        if (finished) return Promise.resolve({ value: undefined, done: true });
+        return reader.read().then((r) => { if (r.done) finish(); return r; }, (e) => { finish(); throw e; });
+      },
       return(value) {
-        if (!preventCancel) { const p = reader.cancel(value); reader.releaseLock(); return p.then(() => ({ value, done: true })); }
-        reader.releaseLock();
+        if (finished) return Promise.resolve({ value, done: true });
+        if (!preventCancel) { const p = reader.cancel(value); finish(); return p.then(() => ({ value, done: true })); }
+        finish();
         return Promise.resolve({ value, done: true });
       },
       [Symbol.asyncIterator]() { return this; },

@@ -68,7 +68,8 @@ class URL {
   get [Symbol.toStringTag]() { return "URL"; }
   [inspect.custom]() {
     const o = {};
-    for (const k of ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "hash", "search"]) o[k] = this[k];
+    // Node's order.
+    for (const k of ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "searchParams", "hash"]) o[k] = this[k];
     return "URL " + inspect(o);
   }
 }
