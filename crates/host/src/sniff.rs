@@ -141,8 +141,7 @@ impl<T: AsyncRead + Unpin> AsyncRead for Sniff<T> {
         let before = buf.filled().len();
         let result = Pin::new(&mut self.inner).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = result {
-            let new = buf.filled()[before..].to_vec();
-            self.scan(&new);
+            self.scan(&buf.filled()[before..]);
         }
         result
     }

@@ -6,10 +6,12 @@ const BODY = Symbol("body");
 
 class BodyState {
   constructor(source, native) {
-    // Exactly one of these is set (or none, for a null body).
-    this.text = typeof source === "string" ? source : undefined;
-    this.bytes = source instanceof Uint8Array ? source : undefined;
-    this.stream = source instanceof ReadableStream ? source : undefined;
+    // Exactly one of these is set (or none, for a null body). Strings first: the common
+    // case should not pay for the instanceof checks.
+    const isText = typeof source === "string";
+    this.text = isText ? source : undefined;
+    this.bytes = !isText && source instanceof Uint8Array ? source : undefined;
+    this.stream = !isText && source instanceof ReadableStream ? source : undefined;
     this.native = native;
     this.used = false;
     this.isNull = source === null && native === undefined;

@@ -5,15 +5,34 @@ const HEADERS_LIST = Symbol("headerList");
 const HEADERS_GUARD = Symbol("headerGuard");
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const HTTP_WS_EDGES = /^[\t\n\r ]+|[\t\n\r ]+$/g;
+// RFC 9110 §5.6.2 tchar, as a lookup table: no regex on the hot path.
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") TCHAR[c.charCodeAt(0)] = 1;
+
+function isToken(s) {
+  if (s.length === 0) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
 
 function normalizeHeaderName(name) {
   name = String(name);
-  if (!TOKEN.test(name)) throw new TypeError(`Invalid header name: "${name}"`);
+  if (!isToken(name)) throw new TypeError(`Invalid header name: "${name}"`);
   return name.toLowerCase();
 }
 
+function isHttpWhitespace(c) {
+  return c === 9 || c === 10 || c === 13 || c === 32;
+}
+
 function normalizeHeaderValue(value) {
-  value = String(value).replace(HTTP_WS_EDGES, "");
+  value = String(value);
+  if (value.length && (isHttpWhitespace(value.charCodeAt(0)) || isHttpWhitespace(value.charCodeAt(value.length - 1)))) {
+    value = value.replace(HTTP_WS_EDGES, "");
+  }
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c === 0 || c === 10 || c === 13 || c > 255) throw new TypeError(`Invalid header value: "${value}"`);

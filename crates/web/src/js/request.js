@@ -6,7 +6,7 @@ const REQ = Symbol("request");
 
 function normalizeMethod(method) {
   method = String(method);
-  if (!TOKEN.test(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
+  if (!isToken(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
   const upper = method.toUpperCase();
   if (FORBIDDEN_METHODS.includes(upper)) throw new TypeError(`'${method}' HTTP method is unsupported.`);
   return REQUEST_METHODS.includes(upper) ? upper : method;
@@ -72,9 +72,16 @@ class Request {
   }
   get method() { return this[REQ].method; }
   get url() { return this[REQ].url; }
-  get headers() { return this[REQ].headers; }
+  get headers() {
+    const r = this[REQ];
+    // Incoming requests build their Headers on first use.
+    return r.headers ??= headersFromFlat(r.flat, "immutable");
+  }
   get redirect() { return this[REQ].redirect; }
-  get signal() { return this[REQ].signal; }
+  get signal() {
+    const r = this[REQ];
+    return r.signal ??= new AbortController().signal;
+  }
   get destination() { return ""; }
   get referrer() { return "about:client"; }
   get referrerPolicy() { return ""; }
@@ -89,7 +96,7 @@ class Request {
   clone() {
     if (this.bodyUsed) throw new TypeError("Failed to execute 'clone' on 'Request': Request body is already used");
     const copy = Object.create(Request.prototype);
-    copy[REQ] = { ...this[REQ], headers: new Headers(this[REQ].headers) };
+    copy[REQ] = { ...this[REQ], headers: new Headers(this.headers), signal: this.signal };
     copy[BODY] = cloneBodyState(this[BODY]);
     return copy;
   }
@@ -103,7 +110,7 @@ applyBodyMixin(Request);
 // The Request a served app receives: built without re-validating what hyper parsed.
 function makeIncomingRequest(method, url, flat, bodyId) {
   const req = Object.create(Request.prototype);
-  req[REQ] = { method, url, redirect: "manual", signal: new AbortController().signal, headers: headersFromFlat(flat, "immutable") };
+  req[REQ] = { method, url, redirect: "manual", signal: null, headers: null, flat };
   req[BODY] = bodyId === undefined || bodyId === null ? new BodyState(null) : new BodyState(null, bodyId);
   return req;
 }

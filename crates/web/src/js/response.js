@@ -15,7 +15,7 @@ function initResponse(response, init, bodyAndType) {
     throw new RangeError(`Failed to construct 'Response': The status provided (${init.status}) is outside the range [200, 599].`);
   }
   const statusText = init.statusText === undefined ? "" : String(init.statusText);
-  if (!REASON_PHRASE.test(statusText)) throw new TypeError("Failed to construct 'Response': Invalid statusText");
+  if (statusText !== "" && !REASON_PHRASE.test(statusText)) throw new TypeError("Failed to construct 'Response': Invalid statusText");
   const headers = new Headers(init.headers);
   response[RES] = { status, statusText, headers, type: "default", url: "" };
   if (bodyAndType) {
@@ -23,7 +23,12 @@ function initResponse(response, init, bodyAndType) {
     if (NULL_BODY_STATUS.includes(status) && !body.isNull) {
       throw new TypeError(`Failed to construct 'Response': Response with null body status (${status}) cannot have body`);
     }
-    if (type && !headers.has("content-type")) headers.append("content-type", type);
+    if (type) {
+      const list = headers[HEADERS_LIST];
+      // A fresh header list needs no search (and `type` is a valid value already).
+      if (list.length === 0) list.push(["content-type", type]);
+      else if (!headers.has("content-type")) headers.append("content-type", type);
+    }
     response[BODY] = body;
   } else {
     response[BODY] = new BodyState(null);
@@ -32,6 +37,14 @@ function initResponse(response, init, bodyAndType) {
 
 class Response {
   constructor(body = null, init = undefined) {
+    if (typeof body === "string" && init === undefined) {
+      // The most common shape, `new Response("text")`, without the general path's work.
+      const headers = new Headers();
+      headers[HEADERS_LIST].push(["content-type", "text/plain;charset=UTF-8"]);
+      this[RES] = { status: 200, statusText: "", headers, type: "default", url: "" };
+      this[BODY] = new BodyState(body.toWellFormed());
+      return;
+    }
     initResponse(this, init, extractBody(body));
   }
   static json(data, init = undefined) {

@@ -7,14 +7,19 @@ let appHandler = null;
 let appEnv = {};
 
 class ExecutionContext {
-  #pending;
-  constructor(pending) { this.#pending = pending; }
+  constructor(token) {
+    if (token !== ABORT_SIGNAL_TOKEN) throw new TypeError("Illegal constructor");
+  }
+  // Work passed here keeps running after the response is sent; the isolate's event loop
+  // drives it like any other pending work, and a rejection is reported.
   waitUntil(promise) {
     Promise.resolve(promise).catch((err) => reportException(err));
   }
   passThroughOnException() {}
   get [Symbol.toStringTag]() { return "ExecutionContext"; }
 }
+// Its methods do not depend on the request, so one instance serves every request.
+const executionContext = Object.freeze(new ExecutionContext(ABORT_SIGNAL_TOKEN));
 
 const FETCH_EVENT = Symbol("fetchEvent");
 
@@ -41,7 +46,7 @@ defineGlobal("navigator", Object.freeze({ userAgent: "NANO", hardwareConcurrency
 
 function invokeHandler(request) {
   if (appHandler) {
-    return appHandler.fetch(request, appEnv, new ExecutionContext());
+    return appHandler.fetch(request, appEnv, executionContext);
   }
   const event = new FetchEvent("fetch", { request });
   globalThis.dispatchEvent(event);
