@@ -52,22 +52,59 @@ impl ScriptKind {
         if path.ends_with(".cjs") {
             return Self::Classic;
         }
-        let looks_like_module = source.lines().any(|line| {
-            let line = line.trim_start();
-            (line.starts_with("import ") && !line.starts_with("import ("))
-                || line.starts_with("import{")
-                || line.starts_with("import\"")
-                || line.starts_with("import'")
-                || line.starts_with("export ")
-                || line.starts_with("export{")
-                || line.starts_with("export*")
-        });
+        let looks_like_module = has_module_syntax(source);
         if looks_like_module {
             Self::Module
         } else {
             Self::Classic
         }
     }
+}
+
+/// Whether `source` has an `import` or `export` statement: the keyword at the start of a
+/// statement (after a line break, `;`, `{` or `}`), followed by what only those
+/// statements allow. Dynamic `import(…)` and `import.meta` do not count.
+fn has_module_syntax(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    let at_statement_start = |i: usize| {
+        bytes[..i]
+            .iter()
+            .rev()
+            .find(|b| !matches!(b, b' ' | b'\t'))
+            .is_none_or(|b| matches!(b, b'\n' | b'\r' | b';' | b'{' | b'}'))
+    };
+    let word_at = |i: usize, word: &str| {
+        bytes[i..].starts_with(word.as_bytes())
+            && (i == 0
+                || !(bytes[i - 1].is_ascii_alphanumeric()
+                    || matches!(bytes[i - 1], b'_' | b'$' | b'.')))
+    };
+    for i in 0..bytes.len() {
+        if word_at(i, "export") && at_statement_start(i) {
+            let rest = source[i + 6..].trim_start();
+            if rest.starts_with(['{', '*'])
+                || [
+                    "default", "const", "let", "var", "function", "class", "async",
+                ]
+                .iter()
+                .any(|w| rest.starts_with(w))
+            {
+                return true;
+            }
+        }
+        if word_at(i, "import") && at_statement_start(i) {
+            let rest = &source[i + 6..];
+            let trimmed = rest.trim_start();
+            let spaced = rest.len() != trimmed.len();
+            if trimmed.starts_with(['{', '*', '"', '\''])
+                || (spaced
+                    && trimmed.starts_with(|c: char| c.is_alphabetic() || c == '_' || c == '$'))
+            {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The interrupt handler's view of the running turn.

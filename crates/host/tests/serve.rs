@@ -721,3 +721,58 @@ fn shutdown_lets_in_flight_requests_finish_and_refuses_new_ones() {
         "still accepting after shutdown"
     );
 }
+
+#[test]
+fn http2_with_prior_knowledge_is_served() {
+    use http_body_util::{BodyExt, Empty};
+    let s = TestServer::start(
+        "[apps.h]\nmain = \"h.js\"\n",
+        &[(
+            "h.js",
+            r#"export default { fetch(req) { return new Response("h2 " + req.method + " " + new URL(req.url).pathname); } };"#,
+        )],
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    let body = rt.block_on(async {
+        let tcp = tokio::net::TcpStream::connect(s.addr)
+            .await
+            .expect("connect");
+        let (mut send, conn) = hyper::client::conn::http2::handshake(
+            hyper_util::rt::TokioExecutor::new(),
+            hyper_util::rt::TokioIo::new(tcp),
+        )
+        .await
+        .expect("h2 handshake");
+        tokio::spawn(conn);
+        let req = http::Request::get(format!("http://{}/two", s.addr))
+            .body(Empty::<bytes::Bytes>::new())
+            .expect("request");
+        let res = send.send_request(req).await.expect("response");
+        assert_eq!(res.version(), http::Version::HTTP_2);
+        let bytes = res.into_body().collect().await.expect("body").to_bytes();
+        String::from_utf8_lossy(&bytes).into_owned()
+    });
+    assert_eq!(body, "h2 GET /two");
+}
+
+#[test]
+fn idle_isolates_are_dropped_and_rebuilt_fresh() {
+    let s = TestServer::start(
+        "threads = 1\nidle_isolate_ms = 200\n[apps.c]\nmain = \"c.js\"\n",
+        &[(
+            "c.js",
+            r#"let n = 0; export default { fetch() { return new Response(String(++n)); } };"#,
+        )],
+    );
+    assert_eq!(s.get("x", "/").text(), "1");
+    assert_eq!(s.get("x", "/").text(), "2");
+    std::thread::sleep(Duration::from_millis(600));
+    assert_eq!(
+        s.get("x", "/").text(),
+        "1",
+        "a new isolate after the idle timeout"
+    );
+}

@@ -39,7 +39,16 @@ fn compile() -> Vec<u8> {
     let compiled = (|| -> Result<Vec<u8>> {
         let rt = Runtime::new()?;
         let ctx = Context::full(&rt)?;
-        ctx.with(|ctx| Module::declare(ctx, NAME, source())?.write(WriteOptions::default()))
+        ctx.with(|ctx| {
+            // Source text and debug tables are per-isolate memory every app would pay for;
+            // glue frames in stack traces lose their line numbers, app frames keep theirs.
+            let options = WriteOptions {
+                strip_source: true,
+                strip_debug: true,
+                ..WriteOptions::default()
+            };
+            Module::declare(ctx, NAME, source())?.write(options)
+        })
     })();
     // The glue is ours and fixed at build time; a failure here is a bug caught by every
     // test, so an empty result (reported when loaded) is enough.
@@ -65,4 +74,9 @@ pub(crate) fn run<'js>(ctx: &Ctx<'js>, ops: Object<'js>) -> Result<Object<'js>> 
     promise.finish::<()>()?;
     let install: Function = module.get("default")?;
     install.call((ops,))
+}
+
+/// Size of the compiled glue, for benchmarks and diagnostics.
+pub fn bytecode_len() -> usize {
+    bytecode().len()
 }

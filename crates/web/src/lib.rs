@@ -8,6 +8,7 @@
 mod body;
 mod buffer;
 mod glue;
+pub use glue::bytecode_len;
 mod ops;
 mod url;
 
