@@ -1,41 +1,118 @@
-//! The JavaScript half of the Web APIs: the files in `js/`, joined into one module,
-//! compiled to bytecode once per process and loaded into each new isolate.
+//! The JavaScript half of the Web APIs (`js/`). The core (timers, Headers, Request,
+//! Response, dispatch) is loaded into every isolate; the other areas (console, events,
+//! encoding, URL, streams) only when an app first touches one of their globals. Each part
+//! is compiled to bytecode once per process. See `js/prelude.js` for how the parts share
+//! names.
 
 use std::sync::OnceLock;
 
 use nano_engine::rquickjs::module::WriteOptions;
-use nano_engine::rquickjs::{Context, Ctx, Function, Module, Object, Result, Runtime};
+use nano_engine::rquickjs::{Context, Ctx, Function, Module, Object, Result, Runtime, Value};
 
-/// The glue, in load order. Each file is a part of one function body that receives
-/// `ops` and ends up returning `{ dispatch, bind }` (see `js/zz_dispatch.js`).
-const PARTS: &[&str] = &[
-    include_str!("js/inspect.js"),
-    include_str!("js/console.js"),
-    include_str!("js/timers.js"),
-    include_str!("js/events.js"),
-    include_str!("js/encoding.js"),
-    include_str!("js/url.js"),
-    include_str!("js/streams.js"),
-    include_str!("js/headers.js"),
-    include_str!("js/body.js"),
-    include_str!("js/request.js"),
-    include_str!("js/response.js"),
-    include_str!("js/zz_dispatch.js"),
+/// One separately loaded part of the glue.
+struct Part {
+    name: &'static str,
+    files: &'static [&'static str],
+    /// Areas to load first.
+    deps: &'static [&'static str],
+    /// Names taken from `internal` (what other parts exported).
+    imports: &'static [&'static str],
+    /// Names put into `internal` for other parts.
+    exports: &'static [&'static str],
+}
+
+const CORE: Part = Part {
+    name: "core",
+    files: &[
+        include_str!("js/prelude.js"),
+        include_str!("js/timers.js"),
+        include_str!("js/headers.js"),
+        include_str!("js/body.js"),
+        include_str!("js/request.js"),
+        include_str!("js/response.js"),
+        include_str!("js/zz_dispatch.js"),
+    ],
+    deps: &[],
+    imports: &[],
+    exports: &[],
+};
+
+const AREAS: &[Part] = &[
+    Part {
+        name: "inspect",
+        files: &[include_str!("js/inspect.js"), include_str!("js/console.js")],
+        deps: &[],
+        imports: &["defineGlobal", "LEVEL", "INSPECT_CUSTOM"],
+        exports: &["inspect", "formatArgs", "quote"],
+    },
+    Part {
+        name: "events",
+        files: &[include_str!("js/events.js")],
+        deps: &[],
+        imports: &["defineGlobal", "reportException", "FETCH_EVENT"],
+        exports: &[
+            "DOMException",
+            "Event",
+            "EventTarget",
+            "AbortController",
+            "AbortSignal",
+            "FetchEvent",
+        ],
+    },
+    Part {
+        name: "encoding",
+        files: &[include_str!("js/encoding.js")],
+        deps: &["events"],
+        imports: &["defineGlobal", "DOMException"],
+        exports: &["TextEncoder", "TextDecoder"],
+    },
+    Part {
+        name: "url",
+        files: &[include_str!("js/url.js")],
+        deps: &[],
+        imports: &["defineGlobal", "need", "INSPECT_CUSTOM"],
+        exports: &["URL", "URLSearchParams"],
+    },
+    Part {
+        name: "streams",
+        files: &[include_str!("js/streams.js")],
+        deps: &[],
+        imports: &["defineGlobal", "STREAM_DISTURBED"],
+        exports: &["ReadableStream", "nativeBodyStream", "takeNativeBody"],
+    },
 ];
 
-const NAME: &str = "nano:web";
-
-fn source() -> String {
-    let mut src = String::from("export default function install(ops) {\n\"use strict\";\n");
-    for part in PARTS {
-        src.push_str(part);
+fn source(part: &Part) -> String {
+    let mut src =
+        String::from("export default function install(ops, internal) {\n\"use strict\";\n");
+    for dep in part.deps {
+        src.push_str(&format!("internal.need({dep:?});\n"));
+    }
+    if !part.imports.is_empty() {
+        src.push_str(&format!(
+            "const {{ {} }} = internal;\n",
+            part.imports.join(", ")
+        ));
+    }
+    for file in part.files {
+        src.push_str(file);
         src.push('\n');
+    }
+    if !part.exports.is_empty() {
+        src.push_str(&format!(
+            "Object.assign(internal, {{ {} }});\n",
+            part.exports.join(", ")
+        ));
     }
     src.push_str("}\n");
     src
 }
 
-fn compile() -> Vec<u8> {
+fn module_name(part: &Part) -> String {
+    format!("nano:{}", part.name)
+}
+
+fn compile(part: &Part) -> Vec<u8> {
     let compiled = (|| -> Result<Vec<u8>> {
         let rt = Runtime::new()?;
         let ctx = Context::full(&rt)?;
@@ -47,7 +124,7 @@ fn compile() -> Vec<u8> {
                 strip_debug: true,
                 ..WriteOptions::default()
             };
-            Module::declare(ctx, NAME, source())?.write(options)
+            Module::declare(ctx, module_name(part), source(part))?.write(options)
         })
     })();
     // The glue is ours and fixed at build time; a failure here is a bug caught by every
@@ -55,28 +132,67 @@ fn compile() -> Vec<u8> {
     compiled.unwrap_or_default()
 }
 
-fn bytecode() -> &'static [u8] {
-    static CODE: OnceLock<Vec<u8>> = OnceLock::new();
-    CODE.get_or_init(compile)
+fn bytecode(index: Option<usize>) -> &'static [u8] {
+    static CORE_CODE: OnceLock<Vec<u8>> = OnceLock::new();
+    static AREA_CODE: [OnceLock<Vec<u8>>; 5] = [const { OnceLock::new() }; 5];
+    match index {
+        None => CORE_CODE.get_or_init(|| compile(&CORE)),
+        Some(i) => AREA_CODE[i].get_or_init(|| compile(&AREAS[i])),
+    }
 }
 
-/// Loads the glue into `ctx` and runs it with `ops`; returns its API object.
-pub(crate) fn run<'js>(ctx: &Ctx<'js>, ops: Object<'js>) -> Result<Object<'js>> {
-    let code = bytecode();
+/// Total size of the compiled glue, for benchmarks and diagnostics.
+pub fn bytecode_len() -> usize {
+    bytecode(None).len()
+        + (0..AREAS.len())
+            .map(|i| bytecode(Some(i)).len())
+            .sum::<usize>()
+}
+
+fn load<'js>(ctx: &Ctx<'js>, part: &Part, code: &[u8]) -> Result<Function<'js>> {
     let module = if code.is_empty() {
         // Surfaces the compile error with its location.
-        Module::declare(ctx.clone(), NAME, source())?
+        Module::declare(ctx.clone(), module_name(part), source(part))?
     } else {
         // SAFETY: the bytecode was produced by this same engine build from our own source.
         unsafe { Module::load(ctx.clone(), code)? }
     };
     let (module, promise) = module.eval()?;
     promise.finish::<()>()?;
-    let install: Function = module.get("default")?;
-    install.call((ops,))
+    module.get("default")
 }
 
-/// Size of the compiled glue, for benchmarks and diagnostics.
-pub fn bytecode_len() -> usize {
-    bytecode().len()
+/// Loads the core into `ctx` and runs it with `ops`; returns its API object.
+pub(crate) fn run<'js>(ctx: &Ctx<'js>, ops: Object<'js>) -> Result<Object<'js>> {
+    let internal = Object::new(ctx.clone())?;
+    load(ctx, &CORE, bytecode(None))?.call((ops, internal))
+}
+
+/// `ops.loadArea(name, ops, internal)`: loads one area into the calling isolate.
+pub(crate) fn load_area<'js>(
+    ctx: Ctx<'js>,
+    name: String,
+    ops: Value<'js>,
+    internal: Object<'js>,
+) -> Result<()> {
+    let Some(index) = AREAS.iter().position(|p| p.name == name) else {
+        return Err(nano_engine::rquickjs::Exception::throw_internal(
+            &ctx,
+            &format!("no glue area {name}"),
+        ));
+    };
+    load(&ctx, &AREAS[index], bytecode(Some(index)))?.call((ops, internal))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_part_compiles() {
+        assert!(!bytecode(None).is_empty(), "core");
+        for (i, part) in AREAS.iter().enumerate() {
+            assert!(!bytecode(Some(i)).is_empty(), "{}", part.name);
+        }
+    }
 }

@@ -340,6 +340,11 @@ pub(crate) fn build<'js>(
         )?,
     )?;
 
+    // ops.loadArea(name, ops, internal): loads a part of the glue on first use.
+    ops.set(
+        "loadArea",
+        Function::new(ctx.clone(), crate::glue::load_area)?,
+    )?;
     crate::url::install(ctx, &ops)?;
     Ok(ops)
 }

@@ -4,6 +4,11 @@
 
 const BODY = Symbol("body");
 
+// Without the streams area loaded, nothing can be a ReadableStream yet.
+function isReadableStream(v) {
+  return areaLoaded("streams") && v instanceof internal.ReadableStream;
+}
+
 class BodyState {
   constructor(source, native) {
     // Exactly one of these is set (or none, for a null body). Strings first: the common
@@ -11,13 +16,14 @@ class BodyState {
     const isText = typeof source === "string";
     this.text = isText ? source : undefined;
     this.bytes = !isText && source instanceof Uint8Array ? source : undefined;
-    this.stream = !isText && source instanceof ReadableStream ? source : undefined;
+    this.stream = !isText && isReadableStream(source) ? source : undefined;
     this.native = native;
     this.used = false;
     this.isNull = source === null && native === undefined;
   }
   get streamValue() {
     if (this.isNull) return null;
+    const { ReadableStream, nativeBodyStream } = need("streams");
     if (!this.stream) {
       if (this.used) {
         // Consumed without ever being a stream: what is left is a closed, disturbed one.
@@ -51,11 +57,11 @@ function extractBody(init) {
     copy.set(new Uint8Array(init.buffer, init.byteOffset, init.byteLength));
     return [new BodyState(copy), null];
   }
-  if (init instanceof ReadableStream) {
+  if (isReadableStream(init)) {
     if (init.locked || init[STREAM_DISTURBED]) throw new TypeError("The body stream is locked or already read");
     return [new BodyState(init), null];
   }
-  if (typeof URLSearchParams === "function" && init instanceof URLSearchParams) {
+  if (areaLoaded("url") && init instanceof internal.URLSearchParams) {
     return [new BodyState(init.toString()), "application/x-www-form-urlencoded;charset=UTF-8"];
   }
   if (typeof Blob === "function" && init instanceof Blob && typeof init[BLOB_BYTES] === "function") {
@@ -156,6 +162,7 @@ function cloneBodyState(b) {
   const source = b.streamValue;
   let cached;
   const load = () => (cached ??= readAllStream(source));
+  const { ReadableStream } = need("streams");
   const make = () => new ReadableStream({
     async pull(c) { c.enqueue(await load()); c.close(); },
   }, { highWaterMark: 0 });

@@ -1,7 +1,6 @@
 // console (WHATWG Console standard): every method prints one formatted line through
 // ops.print with its level; groups indent, counters and timers are per label.
 
-const LEVEL = { debug: 0, info: 1, log: 2, warn: 3, error: 4 };
 let groupIndent = "";
 const counts = new Map();
 const timers = new Map();

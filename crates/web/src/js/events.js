@@ -281,3 +281,23 @@ function reportErrorEvent(error) {
   const notCanceled = globalThis.dispatchEvent(event);
   if (notCanceled) ops.uncaught(error);
 }
+
+// The event a service-worker app's "fetch" listener receives.
+
+class FetchEvent extends Event {
+  constructor(type, init = {}) {
+    super(type, init);
+    this[FETCH_EVENT] = { request: init.request, response: undefined };
+  }
+  get request() { return this[FETCH_EVENT].request; }
+  respondWith(response) {
+    const s = this[FETCH_EVENT];
+    if (s.response !== undefined) throw new DOMException("respondWith() was already called", "InvalidStateError");
+    s.response = Promise.resolve(response);
+    this.stopImmediatePropagation();
+  }
+  waitUntil(promise) { Promise.resolve(promise).catch((err) => reportException(err)); }
+  passThroughOnException() {}
+  get [Symbol.toStringTag]() { return "FetchEvent"; }
+}
+defineGlobal("FetchEvent", FetchEvent);

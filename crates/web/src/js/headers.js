@@ -99,7 +99,7 @@ class Headers {
   *values() { for (const [, value] of liveHeaderEntries(this)) yield value; }
   [Symbol.iterator]() { return this.entries(); }
   get [Symbol.toStringTag]() { return "Headers"; }
-  [inspect.custom]() {
+  [INSPECT_CUSTOM]() {
     const obj = {};
     for (const [k, v] of sortedHeaderEntries(this)) obj[k] = v;
     return "Headers " + inspect(obj);

@@ -286,7 +286,7 @@ function formatObject(v, state, level) {
   else if (typeof tag === "string" && tag !== "Object") prefix = `Object [${tag}] `;
   return wrap(prefix, "{", ownEntries(v, state, level), "}", level, state);
 }
-inspect.custom = Symbol.for("nodejs.util.inspect.custom");
+inspect.custom = INSPECT_CUSTOM;
 
 // Constructors present before any app code ran (Node's "built-in objects").
 const BUILTIN_CONSTRUCTORS = new Set(Object.getOwnPropertyNames(globalThis).filter((n) => /^[A-Z][a-zA-Z0-9]+$/.test(n)));

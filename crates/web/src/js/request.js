@@ -13,7 +13,8 @@ function normalizeMethod(method) {
 }
 
 function parseRequestURL(input) {
-  if (typeof URL === "function") {
+  {
+    const { URL } = need("url");
     let url;
     try { url = new URL(input); } catch { throw new TypeError(`Invalid URL: ${input}`); }
     if (url.username || url.password) throw new TypeError(`Request cannot be constructed from a URL that includes credentials: ${input}`);
@@ -39,6 +40,7 @@ class Request {
       if (!["follow", "error", "manual"].includes(init.redirect)) throw new TypeError(`Invalid redirect value: ${init.redirect}`);
       r.redirect = init.redirect;
     }
+    const { AbortController, AbortSignal } = need("events");
     const controller = new AbortController();
     const parentSignal = init.signal !== undefined ? init.signal : source ? source.signal : null;
     if (parentSignal) {
@@ -80,7 +82,7 @@ class Request {
   get redirect() { return this[REQ].redirect; }
   get signal() {
     const r = this[REQ];
-    return r.signal ??= new AbortController().signal;
+    return r.signal ??= new (need("events").AbortController)().signal;
   }
   get destination() { return ""; }
   get referrer() { return "about:client"; }
@@ -101,7 +103,7 @@ class Request {
     return copy;
   }
   get [Symbol.toStringTag]() { return "Request"; }
-  [inspect.custom]() {
+  [INSPECT_CUSTOM]() {
     return "Request " + inspect({ method: this.method, url: this.url, headers: this.headers, body: this[BODY].isNull ? null : "[body]", bodyUsed: this.bodyUsed, redirect: this.redirect });
   }
 }

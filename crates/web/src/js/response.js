@@ -55,7 +55,7 @@ class Response {
     return r;
   }
   static redirect(url, status = 302) {
-    const href = typeof URL === "function" ? new URL(url).href : String(url);
+    const href = new (need("url").URL)(url).href;
     status = Number(status);
     if (!REDIRECT_STATUS.includes(status)) throw new RangeError(`Failed to execute 'redirect' on 'Response': Invalid status code ${status}`);
     const r = Object.create(Response.prototype);
@@ -86,7 +86,7 @@ class Response {
     return copy;
   }
   get [Symbol.toStringTag]() { return "Response"; }
-  [inspect.custom]() {
+  [INSPECT_CUSTOM]() {
     return "Response " + inspect({ status: this.status, statusText: this.statusText, headers: this.headers, body: this[BODY].isNull ? null : "[body]", bodyUsed: this.bodyUsed, ok: this.ok, redirected: false, type: this.type, url: this.url });
   }
 }

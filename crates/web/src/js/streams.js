@@ -3,12 +3,12 @@
 // the full streams work.
 
 const STREAM_NATIVE_BODY = Symbol("nativeBody");
-const STREAM_DISTURBED = Symbol("disturbed");
+const STREAMS_TOKEN = Symbol("streams");
 
 class ReadableStreamDefaultController {
   #stream;
   constructor(token, stream) {
-    if (token !== ABORT_SIGNAL_TOKEN) throw new TypeError("Illegal constructor");
+    if (token !== STREAMS_TOKEN) throw new TypeError("Illegal constructor");
     this.#stream = stream;
   }
   get desiredSize() { return this.#stream[STREAM_STATE].desiredSize(); }
@@ -37,7 +37,7 @@ class StreamState {
     this.hwm = strategy && strategy.highWaterMark !== undefined ? Number(strategy.highWaterMark) : 1;
     if (Number.isNaN(this.hwm) || this.hwm < 0) throw new RangeError("highWaterMark must be a non-negative number");
     this.size = strategy && typeof strategy.size === "function" ? strategy.size : () => 1;
-    this.controller = new ReadableStreamDefaultController(ABORT_SIGNAL_TOKEN, stream);
+    this.controller = new ReadableStreamDefaultController(STREAMS_TOKEN, stream);
   }
   desiredSize() {
     if (this.state === "errored") return null;

@@ -4,11 +4,6 @@
 let nextTimerId = 1;
 const activeTimers = new Map();
 
-function reportException(err) {
-  if (typeof globalThis.reportError === "function") globalThis.reportError(err);
-  else ops.print(LEVEL.error, "Uncaught " + inspect(err));
-}
-
 function armTimer(id, timer) {
   ops.sleep(id, timer.delay).then(() => {
     if (activeTimers.get(id) !== timer) return;
@@ -37,10 +32,6 @@ function startTimer(handler, timeout, args, repeat) {
 function clearTimer(id) {
   id = Number(id);
   if (activeTimers.delete(id)) ops.cancelSleep(id);
-}
-
-function defineGlobal(name, value) {
-  Object.defineProperty(globalThis, name, { value, writable: true, configurable: true, enumerable: false });
 }
 
 defineGlobal("setTimeout", function setTimeout(handler, timeout = 0, ...args) { return startTimer(handler, timeout, args, false); });

@@ -66,11 +66,11 @@ class URL {
   toString() { return this.href; }
   toJSON() { return this.href; }
   get [Symbol.toStringTag]() { return "URL"; }
-  [inspect.custom]() {
+  [INSPECT_CUSTOM]() {
     const o = {};
     // Node's order.
     for (const k of ["href", "origin", "protocol", "username", "password", "host", "hostname", "port", "pathname", "search", "searchParams", "hash"]) o[k] = this[k];
-    return "URL " + inspect(o);
+    return "URL " + need("inspect").inspect(o);
   }
 }
 
@@ -191,7 +191,8 @@ class URLSearchParams {
   [Symbol.iterator]() { return this.entries(); }
   toString() { return serializeParams(this[PARAMS_LIST]); }
   get [Symbol.toStringTag]() { return "URLSearchParams"; }
-  [inspect.custom]() {
+  [INSPECT_CUSTOM]() {
+    const { quote } = need("inspect");
     return "URLSearchParams {" + (this.size ? " " + this[PARAMS_LIST].map(([k, v]) => `${quote(k)} => ${quote(v)}`).join(", ") + " " : "") + "}";
   }
 }

@@ -6,9 +6,11 @@
 let appHandler = null;
 let appEnv = {};
 
+const CONTEXT_TOKEN = Symbol("executionContext");
+
 class ExecutionContext {
   constructor(token) {
-    if (token !== ABORT_SIGNAL_TOKEN) throw new TypeError("Illegal constructor");
+    if (token !== CONTEXT_TOKEN) throw new TypeError("Illegal constructor");
   }
   // Work passed here keeps running after the response is sent; the isolate's event loop
   // drives it like any other pending work, and a rejection is reported.
@@ -19,27 +21,8 @@ class ExecutionContext {
   get [Symbol.toStringTag]() { return "ExecutionContext"; }
 }
 // Its methods do not depend on the request, so one instance serves every request.
-const executionContext = Object.freeze(new ExecutionContext(ABORT_SIGNAL_TOKEN));
+const executionContext = Object.freeze(new ExecutionContext(CONTEXT_TOKEN));
 
-const FETCH_EVENT = Symbol("fetchEvent");
-
-class FetchEvent extends Event {
-  constructor(type, init = {}) {
-    super(type, init);
-    this[FETCH_EVENT] = { request: init.request, response: undefined };
-  }
-  get request() { return this[FETCH_EVENT].request; }
-  respondWith(response) {
-    const s = this[FETCH_EVENT];
-    if (s.response !== undefined) throw new DOMException("respondWith() was already called", "InvalidStateError");
-    s.response = Promise.resolve(response);
-    this.stopImmediatePropagation();
-  }
-  waitUntil(promise) { Promise.resolve(promise).catch((err) => reportException(err)); }
-  passThroughOnException() {}
-  get [Symbol.toStringTag]() { return "FetchEvent"; }
-}
-defineGlobal("FetchEvent", FetchEvent);
 defineGlobal("ExecutionContext", ExecutionContext);
 defineGlobal("self", globalThis);
 defineGlobal("navigator", Object.freeze({ userAgent: "NANO", hardwareConcurrency: 1, language: "en-US", languages: ["en-US"] }));
@@ -48,7 +31,7 @@ function invokeHandler(request) {
   if (appHandler) {
     return appHandler.fetch(request, appEnv, executionContext);
   }
-  const event = new FetchEvent("fetch", { request });
+  const event = new (need("events").FetchEvent)("fetch", { request });
   globalThis.dispatchEvent(event);
   const response = event[FETCH_EVENT].response;
   if (response === undefined) throw new Error("No fetch handler responded to the request (call event.respondWith())");
@@ -94,7 +77,7 @@ function sendResponse(id, response) {
     b.used = true;
     return ops.respond(id, r.status, r.statusText, flat, native);
   }
-  const native = takeNativeBody(b.stream);
+  const native = need("streams").takeNativeBody(b.stream);
   if (native !== undefined) return ops.respond(id, r.status, r.statusText, flat, native);
   const sink = ops.respondStream(id, r.status, r.statusText, flat);
   pumpBody(b.stream, sink);
