@@ -6,6 +6,7 @@ mod boot;
 pub mod check;
 pub mod config;
 pub mod log;
+mod placement;
 mod pool;
 pub mod router;
 pub mod run;

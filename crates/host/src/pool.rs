@@ -2,7 +2,7 @@
 //! task that owns the app's isolate, feeds it requests, drives its host operations and
 //! timers, enforces its CPU and memory limits, and replaces it when it breaks.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -16,6 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::app::App;
 use crate::boot::{boot, BootError, Live};
 use crate::log;
+use crate::placement::Placement;
 
 /// A request on its way into an isolate.
 pub(crate) struct Job {
@@ -62,26 +63,34 @@ enum Msg {
 /// This thread's isolates, one task per app.
 pub(crate) struct Pool {
     apps: Arc<Vec<Arc<App>>>,
+    /// This loop thread's index, and where every app lives.
+    thread: usize,
+    placement: Arc<Placement>,
     tasks: RefCell<HashMap<usize, mpsc::UnboundedSender<Msg>>>,
     penalties: RefCell<HashMap<usize, Penalty>>,
-    next_id: Cell<u64>,
     idle: Duration,
 }
 
 /// Identifies a request sent with [`Pool::send`], for [`Pool::cancel`].
 #[derive(Clone, Copy)]
 pub(crate) struct Ticket {
-    app: usize,
-    id: u64,
+    pub app: usize,
+    pub id: u64,
 }
 
 impl Pool {
-    pub(crate) fn new(apps: Arc<Vec<Arc<App>>>, idle: Duration) -> Rc<Self> {
+    pub(crate) fn new(
+        apps: Arc<Vec<Arc<App>>>,
+        idle: Duration,
+        thread: usize,
+        placement: Arc<Placement>,
+    ) -> Rc<Self> {
         Rc::new(Self {
             apps,
+            thread,
+            placement,
             tasks: RefCell::new(HashMap::new()),
             penalties: RefCell::new(HashMap::new()),
-            next_id: Cell::new(1),
             idle,
         })
     }
@@ -91,18 +100,17 @@ impl Pool {
     }
 
     /// Hands a request to the app's isolate on this thread, starting it if needed.
-    pub(crate) fn send(self: &Rc<Self>, app: usize, job: Job) -> Ticket {
-        let id = self.next_id.get();
-        self.next_id.set(id + 1);
+    /// `id` must be unique among this thread's requests (the server numbers them).
+    pub(crate) fn send(self: &Rc<Self>, app: usize, id: u64, job: Job) {
         if let Some(left) = self.cooling(app) {
             let _ = job.reply.send(Reply::Cooling(left));
-            return Ticket { app, id };
+            return;
         }
         let mut msg = Msg::Request(id, job);
         let existing = self.tasks.borrow().get(&app).cloned();
         if let Some(tx) = existing {
             match tx.send(msg) {
-                Ok(()) => return Ticket { app, id },
+                Ok(()) => return,
                 Err(mpsc::error::SendError(m)) => msg = m,
             }
         }
@@ -110,7 +118,6 @@ impl Pool {
         let _ = tx.send(msg);
         self.tasks.borrow_mut().insert(app, tx);
         tokio::task::spawn_local(app_task(self.clone(), app, rx));
-        Ticket { app, id }
     }
 
     pub(crate) fn cancel(&self, ticket: Ticket) {
@@ -292,6 +299,7 @@ async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<
                 if inflight.borrow().is_empty() && rx.is_empty() {
                     // Idle: drop the isolate and end the task (a later request starts anew).
                     pool.tasks.borrow_mut().remove(&index);
+                    pool.placement.vacate(index, pool.thread);
                     break;
                 }
                 Ok(())

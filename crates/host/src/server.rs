@@ -9,6 +9,7 @@ use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::rc::Rc;
+use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -26,12 +27,13 @@ use hyper_util::server::conn::auto;
 use nano_web::{BodyStream, ResponseBody, ResponseParts};
 use socket2::{Domain, Protocol, Socket, Type};
 use tokio::net::TcpListener;
-use tokio::sync::{oneshot, watch};
+use tokio::sync::{mpsc, oneshot, watch};
 
 use crate::app::App;
 use crate::config::{Config, ServerSettings};
 use crate::log;
-use crate::pool::{Job, Pool, Reply};
+use crate::placement::Placement;
+use crate::pool::{Job, Pool, Reply, Ticket};
 use crate::router::Router;
 use crate::sniff::{HeadFlags, Sniff};
 
@@ -50,11 +52,21 @@ where
     Box::pin(body.map_err(Into::into))
 }
 
-/// What every loop thread shares (read-only).
+/// What every loop thread shares.
 struct Shared {
     apps: Arc<Vec<Arc<App>>>,
     router: Router,
     settings: ServerSettings,
+    placement: Arc<Placement>,
+    /// Each loop thread's queue of requests forwarded from other threads.
+    remotes: Vec<mpsc::UnboundedSender<Remote>>,
+    next_id: AtomicU64,
+}
+
+/// A message for another loop thread's pool.
+enum Remote {
+    Request(usize, u64, Job),
+    Cancel(Ticket),
 }
 
 /// A running server.
@@ -77,12 +89,17 @@ impl Server {
             .enumerate()
             .flat_map(|(i, a)| a.config.routes.iter().map(move |r| (r.clone(), i)))
             .collect();
+        let threads = config.server.threads.max(1);
+        let (remotes, inboxes): (Vec<_>, Vec<_>) =
+            (0..threads).map(|_| mpsc::unbounded_channel()).unzip();
         let shared = Arc::new(Shared {
             router: Router::new(routes, config.catch_all),
+            placement: Arc::new(Placement::new(apps.len())),
             apps: Arc::new(apps),
             settings: config.server.clone(),
+            remotes,
+            next_id: AtomicU64::new(1),
         });
-        let threads = config.server.threads.max(1);
         let first = bind(config.server.listen)?;
         let addr = first.local_addr()?;
         let mut listeners = vec![first];
@@ -91,13 +108,13 @@ impl Server {
         }
         let (shutdown, rx) = watch::channel(false);
         let mut handles = Vec::with_capacity(threads);
-        for (i, listener) in listeners.into_iter().enumerate() {
+        for (i, (listener, inbox)) in listeners.into_iter().zip(inboxes).enumerate() {
             let shared = shared.clone();
             let rx = rx.clone();
             let handle = std::thread::Builder::new()
                 .name(format!("nano-loop-{i}"))
                 .stack_size(THREAD_STACK)
-                .spawn(move || loop_thread(listener, shared, rx))?;
+                .spawn(move || loop_thread(i, listener, inbox, shared, rx))?;
             handles.push(handle);
         }
         Ok(Self {
@@ -149,7 +166,9 @@ where
 }
 
 fn loop_thread(
+    here: usize,
     listener: std::net::TcpListener,
+    inbox: mpsc::UnboundedReceiver<Remote>,
     shared: Arc<Shared>,
     shutdown: watch::Receiver<bool>,
 ) {
@@ -164,11 +183,16 @@ fn loop_thread(
         }
     };
     let local = tokio::task::LocalSet::new();
-    local.block_on(&runtime, accept_loop(listener, shared, shutdown));
+    local.block_on(
+        &runtime,
+        accept_loop(here, listener, inbox, shared, shutdown),
+    );
 }
 
 async fn accept_loop(
+    here: usize,
     listener: std::net::TcpListener,
+    mut inbox: mpsc::UnboundedReceiver<Remote>,
     shared: Arc<Shared>,
     shutdown: watch::Receiver<bool>,
 ) {
@@ -179,7 +203,22 @@ async fn accept_loop(
             return;
         }
     };
-    let pool = Pool::new(shared.apps.clone(), shared.settings.idle_isolate);
+    let pool = Pool::new(
+        shared.apps.clone(),
+        shared.settings.idle_isolate,
+        here,
+        shared.placement.clone(),
+    );
+    // Requests other threads forward to this one (it is their app's home).
+    let forwarded = pool.clone();
+    tokio::task::spawn_local(async move {
+        while let Some(msg) = inbox.recv().await {
+            match msg {
+                Remote::Request(app, id, job) => forwarded.send(app, id, job),
+                Remote::Cancel(ticket) => forwarded.cancel(ticket),
+            }
+        }
+    });
     let open = Rc::new(Cell::new(0usize));
     let (closed_tx, mut closed_rx) = watch::channel(());
     let mut builder = auto::Builder::new(LocalExec);
@@ -225,9 +264,11 @@ async fn accept_loop(
                         let _ = closed_tx.send(());
                         return;
                     }
-                    let flags = Rc::new(HeadFlags::default());
+                    let flags = Arc::new(HeadFlags::default());
                     let io = TokioIo::new(Sniff::new(stream, flags.clone()));
-                    let svc = service_fn(move |req| handle(req, pool.clone(), shared.clone(), flags.clone()));
+                    let svc = service_fn(move |req| {
+                        handle(req, here, pool.clone(), shared.clone(), flags.clone())
+                    });
                     let conn = builder.serve_connection(io, svc);
                     tokio::pin!(conn);
                     tokio::select! {
@@ -273,15 +314,15 @@ fn text_response(status: StatusCode, text: impl Into<Bytes>) -> Response<Body> {
 fn body_stream(
     body: Incoming,
     limit: u64,
-    fault: Rc<Cell<Option<StatusCode>>>,
-    head: Option<Rc<HeadFlags>>,
+    fault: Arc<AtomicU16>,
+    head: Option<Arc<HeadFlags>>,
 ) -> BodyStream {
     let mut seen: u64 = 0;
     let frames = http_body_util::BodyStream::new(body);
     // When a chunked body ends, the head guard may look at the next request again.
     let frames = frames.chain(futures_util::stream::poll_fn(move |_| {
         if let Some(h) = &head {
-            h.resume.set(true);
+            h.resume();
         }
         std::task::Poll::Ready(None)
     }));
@@ -291,7 +332,7 @@ fn body_stream(
                 Ok(data) => {
                     seen += data.len() as u64;
                     if seen > limit {
-                        fault.set(Some(StatusCode::PAYLOAD_TOO_LARGE));
+                        fault.store(413, Ordering::Relaxed);
                         Some(Err(format!(
                             "request body exceeds the limit of {limit} bytes"
                         )))
@@ -302,7 +343,7 @@ fn body_stream(
                 Err(_) => None, // trailers
             },
             Err(e) => {
-                fault.set(Some(StatusCode::BAD_REQUEST));
+                fault.store(400, Ordering::Relaxed);
                 Some(Err(format!("error reading request body: {e}")))
             }
         };
@@ -321,12 +362,13 @@ fn client_error(status: StatusCode, text: &'static str) -> Response<Body> {
 
 async fn handle(
     req: Request<Incoming>,
+    here: usize,
     pool: Rc<Pool>,
     shared: Arc<Shared>,
-    head: Rc<HeadFlags>,
+    head: Arc<HeadFlags>,
 ) -> Result<Response<Body>, Infallible> {
     let (parts, body) = req.into_parts();
-    if head.conflict.get()
+    if head.conflict()
         || (parts.headers.contains_key(TRANSFER_ENCODING)
             && parts.headers.contains_key(CONTENT_LENGTH))
     {
@@ -372,7 +414,8 @@ async fn handle(
     let url = format!("http://{authority}{path_and_query}");
     use hyper::body::Body as _;
     let has_body = !body.is_end_stream();
-    let fault = Rc::new(Cell::new(None));
+    // A client fault seen while the body streams (0: none).
+    let fault = Arc::new(AtomicU16::new(0));
     let chunked = parts.headers.contains_key(TRANSFER_ENCODING);
     let body = has_body.then(|| {
         body_stream(
@@ -383,21 +426,37 @@ async fn handle(
         )
     });
     let (reply_tx, reply_rx) = oneshot::channel();
-    let ticket = pool.send(
-        index,
-        Job {
-            method: parts.method,
-            url,
-            headers: parts.headers,
-            body,
-            reply: reply_tx,
-        },
-    );
+    let job = Job {
+        method: parts.method,
+        url,
+        headers: parts.headers,
+        body,
+        reply: reply_tx,
+    };
+    let route = shared.placement.route(index, here);
+    let _load = route.home.then(|| shared.placement.enter(index));
+    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+    let ticket = Ticket { app: index, id };
+    if route.thread == here {
+        pool.send(index, id, job);
+    } else if shared.remotes[route.thread]
+        .send(Remote::Request(index, id, job))
+        .is_err()
+    {
+        return Ok(text_response(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Service Unavailable: shutting down\n",
+        ));
+    }
     let reply = match tokio::time::timeout(limits.wall, reply_rx).await {
         Ok(Ok(reply)) => reply,
         Ok(Err(_)) => Reply::Fatal(nano_engine::Fatal::Panic("isolate stopped".into())),
         Err(_) => {
-            pool.cancel(ticket);
+            if route.thread == here {
+                pool.cancel(ticket);
+            } else {
+                let _ = shared.remotes[route.thread].send(Remote::Cancel(ticket));
+            }
             log::app(
                 app.name(),
                 nano_web::Level::Error,
@@ -409,13 +468,20 @@ async fn handle(
             ));
         }
     };
-    if let Some(status) = fault.get() {
-        let text = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            "Payload Too Large\n"
-        } else {
-            "Bad Request: malformed body\n"
-        };
-        return Ok(client_error(status, text));
+    match fault.load(Ordering::Relaxed) {
+        413 => {
+            return Ok(client_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Payload Too Large\n",
+            ))
+        }
+        400 => {
+            return Ok(client_error(
+                StatusCode::BAD_REQUEST,
+                "Bad Request: malformed body\n",
+            ))
+        }
+        _ => {}
     }
     Ok(match reply {
         Reply::Response(parts) => to_hyper(parts),

@@ -8,21 +8,33 @@
 //! after a chunked head it stops scanning until the service marks the body finished (a
 //! request pipelined behind a chunked one is then left to hyper's rule).
 
-use std::cell::Cell;
 use std::io;
 use std::pin::Pin;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 /// What the service and the reader share about one connection.
+/// (Atomics only because the request body that sets `resume` may be read on another
+/// loop thread; there is no contention.)
 #[derive(Default)]
 pub(crate) struct HeadFlags {
     /// The latest head had both Content-Length and Transfer-Encoding.
-    pub conflict: Cell<bool>,
-    /// Set by the service when a chunked body has been read to its end.
-    pub resume: Cell<bool>,
+    conflict: AtomicBool,
+    /// Set when a chunked body has been read to its end.
+    resume: AtomicBool,
+}
+
+impl HeadFlags {
+    pub(crate) fn conflict(&self) -> bool {
+        self.conflict.load(Ordering::Relaxed)
+    }
+
+    pub(crate) fn resume(&self) {
+        self.resume.store(true, Ordering::Relaxed);
+    }
 }
 
 enum State {
@@ -43,13 +55,13 @@ enum State {
 pub(crate) struct Sniff<T> {
     inner: T,
     state: State,
-    flags: Rc<HeadFlags>,
+    flags: Arc<HeadFlags>,
 }
 
 const LINE_KEEP: usize = 64;
 
 impl<T> Sniff<T> {
-    pub(crate) fn new(inner: T, flags: Rc<HeadFlags>) -> Self {
+    pub(crate) fn new(inner: T, flags: Arc<HeadFlags>) -> Self {
         Self {
             inner,
             state: fresh_head(),
@@ -61,7 +73,7 @@ impl<T> Sniff<T> {
         while !bytes.is_empty() {
             match &mut self.state {
                 State::Paused => {
-                    if !self.flags.resume.replace(false) {
+                    if !self.flags.resume.swap(false, Ordering::Relaxed) {
                         return;
                     }
                     self.state = fresh_head();
@@ -92,7 +104,7 @@ impl<T> Sniff<T> {
                         // Blank line: end of head. (A blank line before any header is
                         // tolerated by parsers, and harmless here.)
                         let next = if *te && (cl.is_some() || *bad_cl) {
-                            self.flags.conflict.set(true);
+                            self.flags.conflict.store(true, Ordering::Relaxed);
                             State::Paused
                         } else if *te {
                             State::Paused
@@ -181,13 +193,13 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for Sniff<T> {
 mod tests {
     use super::*;
 
-    fn feed(chunks: &[&[u8]]) -> (bool, Rc<HeadFlags>) {
-        let flags = Rc::new(HeadFlags::default());
+    fn feed(chunks: &[&[u8]]) -> (bool, Arc<HeadFlags>) {
+        let flags = Arc::new(HeadFlags::default());
         let mut s = Sniff::new((), flags.clone());
         for c in chunks {
             s.scan(c);
         }
-        (flags.conflict.get(), flags)
+        (flags.conflict(), flags)
     }
 
     #[test]

@@ -776,3 +776,20 @@ fn idle_isolates_are_dropped_and_rebuilt_fresh() {
         "a new isolate after the idle timeout"
     );
 }
+
+#[test]
+fn an_app_lives_on_one_thread_when_it_is_not_busy() {
+    // Each request comes on a new connection, which the kernel may hand to either
+    // thread; requests are forwarded to the app's home thread, so one isolate (and one
+    // counter) serves them all.
+    let s = TestServer::start(
+        "threads = 2\n[apps.c]\nmain = \"c.js\"\n",
+        &[(
+            "c.js",
+            r#"let n = 0; export default { fetch() { return new Response(String(++n)); } };"#,
+        )],
+    );
+    for i in 1..=40 {
+        assert_eq!(s.get("x", "/").text(), i.to_string());
+    }
+}

@@ -11,7 +11,7 @@ use futures_util::Stream;
 use tokio::sync::mpsc;
 
 /// A body as a stream of chunks; an `Err` ends it with a reason.
-pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, String>>>>;
+pub type BodyStream = Pin<Box<dyn Stream<Item = Result<Bytes, String>> + Send>>;
 
 /// How many chunks a streamed response may hold before JS writes wait.
 const SINK_DEPTH: usize = 8;
