@@ -16,6 +16,9 @@ use crate::loader::{AppLoader, ModuleSource};
 use crate::meter::{Meter, MeteredAllocator};
 use crate::ops::{LoopHandle, Ready};
 
+/// Heap growth between cycle collections.
+const GC_THRESHOLD: usize = 1 << 20;
+
 /// Limits an isolate is created with.
 #[derive(Debug, Clone)]
 pub struct IsolateOptions {
@@ -146,6 +149,9 @@ impl Isolate {
         })
         .map_err(engine_err)?;
         runtime.set_max_stack_size(options.stack_limit);
+        // Reference counting frees almost everything; the cycle collector need not run
+        // while an isolate boots (the Web API core alone passes QuickJS's 256 KB default).
+        runtime.set_gc_threshold(GC_THRESHOLD);
 
         let guard = Rc::new(Guard::default());
         let g = guard.clone();
