@@ -2,14 +2,13 @@
 //! hyper for HTTP/1.1 and HTTP/2, the router, and the translation between hyper
 //! requests/responses and the isolates' jobs and replies.
 
-use std::cell::Cell;
 use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU16, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU16, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
 
@@ -61,6 +60,8 @@ struct Shared {
     /// Each loop thread's queue of requests forwarded from other threads.
     remotes: Vec<mpsc::UnboundedSender<Remote>>,
     next_id: AtomicU64,
+    /// Connections open on all threads.
+    open: AtomicUsize,
 }
 
 /// A message for another loop thread's pool.
@@ -99,6 +100,7 @@ impl Server {
             settings: config.server.clone(),
             remotes,
             next_id: AtomicU64::new(1),
+            open: AtomicUsize::new(0),
         });
         let first = bind(config.server.listen)?;
         let addr = first.local_addr()?;
@@ -219,8 +221,6 @@ async fn accept_loop(
             }
         }
     });
-    let open = Rc::new(Cell::new(0usize));
-    let (closed_tx, mut closed_rx) = watch::channel(());
     let mut builder = auto::Builder::new(LocalExec);
     builder
         .http1()
@@ -249,9 +249,8 @@ async fn accept_loop(
                     }
                 };
                 let _ = stream.set_nodelay(true);
-                open.set(open.get() + 1);
-                let (pool, shared, builder, open, closed_tx) =
-                    (pool.clone(), shared.clone(), builder.clone(), open.clone(), closed_tx.clone());
+                let open = OpenGuard::new(&shared);
+                let (pool, shared, builder) = (pool.clone(), shared.clone(), builder.clone());
                 let mut shutdown = shutdown.clone();
                 tokio::task::spawn_local(async move {
                     // hyper's header timeout starts with the first byte (it must see the
@@ -260,8 +259,6 @@ async fn accept_loop(
                     let mut first = [0u8; 1];
                     let timeout = shared.settings.header_timeout;
                     if !matches!(tokio::time::timeout(timeout, stream.peek(&mut first)).await, Ok(Ok(n)) if n > 0) {
-                        open.set(open.get() - 1);
-                        let _ = closed_tx.send(());
                         return;
                     }
                     let flags = Arc::new(HeadFlags::default());
@@ -278,24 +275,39 @@ async fn accept_loop(
                             let _ = conn.await;
                         }
                     }
-                    open.set(open.get() - 1);
-                    let _ = closed_tx.send(());
+                    drop(open);
                 });
             }
             _ = stop.wait_for(|stop| *stop) => break,
         }
     }
     drop(listener);
+    // Every thread stays up until connections on all threads are done: a request that
+    // arrived elsewhere may be running on this thread (its app's home).
     let grace = shared.settings.shutdown_grace;
     let drained = async {
-        while open.get() > 0 {
-            if closed_rx.changed().await.is_err() {
-                break;
-            }
+        while shared.open.load(Ordering::Acquire) > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
     };
     let _ = tokio::time::timeout(grace, drained).await;
     let _ = pool.live_apps();
+}
+
+/// Counts an open connection (across all threads) until dropped.
+struct OpenGuard(Arc<Shared>);
+
+impl OpenGuard {
+    fn new(shared: &Arc<Shared>) -> Self {
+        shared.open.fetch_add(1, Ordering::AcqRel);
+        Self(shared.clone())
+    }
+}
+
+impl Drop for OpenGuard {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::AcqRel);
+    }
 }
 
 fn text_response(status: StatusCode, text: impl Into<Bytes>) -> Response<Body> {
