@@ -1,6 +1,7 @@
 //! Workers route patterns (`example.com/*`, `*.example.com/api/*`) and picking the app
 //! for a request's host and path. The most specific matching pattern wins.
 
+use std::collections::HashMap;
 use std::fmt;
 
 /// A route pattern that does not parse.
@@ -147,30 +148,96 @@ fn strip_port(host: &str) -> &str {
     }
 }
 
-/// Every app's routes, ready to match requests.
+/// Every app's routes, ready to match requests. Routes for exact hosts and for
+/// `*.domain` are indexed by host, so a lookup costs a few hash probes whatever the
+/// number of apps; only `*domain` and `*` patterns are scanned.
 #[derive(Debug, Default)]
 pub struct Router {
-    routes: Vec<(Route, usize)>,
+    /// `example.com/...` routes by host.
+    exact: HashMap<String, Vec<(Route, usize)>>,
+    /// `*.example.com/...` routes by suffix (with its leading dot).
+    subdomains: HashMap<String, Vec<(Route, usize)>>,
+    /// `*example.com/...` and `*/...` routes, scanned in order.
+    scanned: Vec<(Route, usize)>,
     catch_all: Option<usize>,
+}
+
+fn most_specific_first(list: &mut [(Route, usize)]) {
+    list.sort_by_key(|r| std::cmp::Reverse(r.0.specificity()));
 }
 
 impl Router {
     /// `routes` pairs each pattern with its app's index; `catch_all` answers anything no
     /// route matches.
-    pub fn new(mut routes: Vec<(Route, usize)>, catch_all: Option<usize>) -> Self {
-        // Most specific first, so the first match is the best one.
-        routes.sort_by_key(|r| std::cmp::Reverse(r.0.specificity()));
-        Self { routes, catch_all }
+    pub fn new(routes: Vec<(Route, usize)>, catch_all: Option<usize>) -> Self {
+        let mut router = Self {
+            catch_all,
+            ..Self::default()
+        };
+        for (route, app) in routes {
+            match &route.host {
+                HostMatch::Exact(h) => router
+                    .exact
+                    .entry(h.clone())
+                    .or_default()
+                    .push((route, app)),
+                HostMatch::Subdomains(s) => router
+                    .subdomains
+                    .entry(s.clone())
+                    .or_default()
+                    .push((route, app)),
+                HostMatch::EndsWith(_) | HostMatch::Any => router.scanned.push((route, app)),
+            }
+        }
+        router
+            .exact
+            .values_mut()
+            .for_each(|l| most_specific_first(l));
+        router
+            .subdomains
+            .values_mut()
+            .for_each(|l| most_specific_first(l));
+        most_specific_first(&mut router.scanned);
+        router
     }
 
     /// The app for a request to `host` (a Host header; any port is ignored) and `path`.
     pub fn route(&self, host: &str, path: &str) -> Option<usize> {
         let host = strip_port(host).trim_end_matches('.').to_ascii_lowercase();
-        self.routes
+        // Exact hosts are the most specific of all.
+        if let Some(list) = self.exact.get(&host) {
+            if let Some((_, app)) = list.iter().find(|(r, _)| r.path_matches(path)) {
+                return Some(*app);
+            }
+        }
+        // Otherwise the best of the wildcard candidates: every `*.suffix` the host has,
+        // and the scanned patterns.
+        let mut best: Option<&(Route, usize)> = None;
+        fn consider<'a>(best: &mut Option<&'a (Route, usize)>, candidate: &'a (Route, usize)) {
+            if best.is_none_or(|b| candidate.0.specificity() > b.0.specificity()) {
+                *best = Some(candidate);
+            }
+        }
+        let mut dot = host.find('.');
+        while let Some(i) = dot {
+            let suffix = &host[i..];
+            if i > 0 {
+                if let Some(list) = self.subdomains.get(suffix) {
+                    if let Some(c) = list.iter().find(|(r, _)| r.path_matches(path)) {
+                        consider(&mut best, c);
+                    }
+                }
+            }
+            dot = host[i + 1..].find('.').map(|j| i + 1 + j);
+        }
+        if let Some(c) = self
+            .scanned
             .iter()
             .find(|(r, _)| r.host_matches(&host) && r.path_matches(path))
-            .map(|(_, app)| *app)
-            .or(self.catch_all)
+        {
+            consider(&mut best, c);
+        }
+        best.map(|(_, app)| *app).or(self.catch_all)
     }
 }
 
@@ -249,6 +316,51 @@ mod tests {
     fn catch_all_answers_the_rest() {
         let r = Router::new(vec![], Some(7));
         assert_eq!(r.route("", "/"), Some(7));
+    }
+
+    #[test]
+    fn index_agrees_with_a_linear_scan() {
+        let patterns = [
+            "*/*",
+            "*.a.test/*",
+            "x.a.test/*",
+            "x.a.test/api/*",
+            "*a.test/*",
+            "*.test/v1/*",
+            "b.test/exact",
+            "*.b.test/*",
+            "*b.test/deep/*",
+            "*.x.a.test/*",
+        ];
+        let routes: Vec<(Route, usize)> = patterns
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (Route::parse(p).expect("valid"), i))
+            .collect();
+        let r = Router::new(routes.clone(), None);
+        let mut sorted = routes;
+        most_specific_first(&mut sorted);
+        let hosts = [
+            "x.a.test",
+            "y.a.test",
+            "a.test",
+            "ba.test",
+            "q.x.a.test",
+            "b.test",
+            "c.b.test",
+            "other",
+            "v.test",
+        ];
+        let paths = ["/", "/api/x", "/v1/q", "/exact", "/deep/z"];
+        for h in hosts {
+            for p in paths {
+                let linear = sorted
+                    .iter()
+                    .find(|(r, _)| r.host_matches(h) && r.path_matches(p))
+                    .map(|(_, a)| *a);
+                assert_eq!(r.route(h, p), linear, "{h}{p}");
+            }
+        }
     }
 
     #[test]
