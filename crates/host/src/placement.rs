@@ -4,10 +4,15 @@
 //! served where it arrived instead, by a second isolate on that thread, so one busy app
 //! can still use every core.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 /// Requests waiting on the home isolate before others spill to their own thread.
 const SPILL_AT: usize = 8;
+/// A home thread running one JavaScript turn for longer than this is not sent more
+/// requests: they are served where they arrived (a runaway neighbour on the home thread
+/// must not hold up an app's requests for its whole CPU limit).
+const STUCK_AFTER: Duration = Duration::from_millis(2);
 
 /// Where a request should run.
 pub(crate) struct Route {
@@ -21,14 +26,36 @@ pub(crate) struct Placement {
     home: Vec<AtomicUsize>,
     /// Requests in flight on each app's home isolate.
     load: Vec<AtomicUsize>,
+    /// Per thread: when its current JavaScript turn began (µs since `epoch`), 0 if none.
+    turn_since: Vec<AtomicU64>,
+    epoch: Instant,
 }
 
 impl Placement {
-    pub(crate) fn new(apps: usize) -> Self {
+    pub(crate) fn new(apps: usize, threads: usize) -> Self {
         Self {
             home: (0..apps).map(|_| AtomicUsize::new(0)).collect(),
             load: (0..apps).map(|_| AtomicUsize::new(0)).collect(),
+            turn_since: (0..threads).map(|_| AtomicU64::new(0)).collect(),
+            epoch: Instant::now(),
         }
+    }
+
+    fn now_us(&self) -> u64 {
+        // Never 0, which means "no turn".
+        self.epoch.elapsed().as_micros() as u64 + 1
+    }
+
+    /// Marks thread `thread` as running JavaScript until the guard drops.
+    pub(crate) fn turn(&self, thread: usize) -> TurnGuard<'_> {
+        let slot = &self.turn_since[thread];
+        slot.store(self.now_us(), Ordering::Relaxed);
+        TurnGuard(slot)
+    }
+
+    fn stuck(&self, thread: usize) -> bool {
+        let since = self.turn_since[thread].load(Ordering::Relaxed);
+        since != 0 && self.now_us().saturating_sub(since) > STUCK_AFTER.as_micros() as u64
     }
 
     /// Picks the thread for a request to `app` that arrived on thread `here`.
@@ -45,7 +72,7 @@ impl Placement {
                 home: true,
             };
         }
-        if self.load[app].load(Ordering::Relaxed) >= SPILL_AT {
+        if self.load[app].load(Ordering::Relaxed) >= SPILL_AT || self.stuck(home) {
             return Route {
                 thread: here,
                 home: false,
@@ -69,6 +96,14 @@ impl Placement {
     }
 }
 
+pub(crate) struct TurnGuard<'a>(&'a AtomicU64);
+
+impl Drop for TurnGuard<'_> {
+    fn drop(&mut self) {
+        self.0.store(0, Ordering::Relaxed);
+    }
+}
+
 pub(crate) struct LoadGuard<'a>(&'a AtomicUsize);
 
 impl Drop for LoadGuard<'_> {
@@ -83,7 +118,7 @@ mod tests {
 
     #[test]
     fn first_thread_becomes_home_and_others_forward_until_it_is_busy() {
-        let p = Placement::new(2);
+        let p = Placement::new(2, 2);
         let r = p.route(0, 1);
         assert_eq!((r.thread, r.home), (1, true));
         let r = p.route(0, 0);
@@ -101,5 +136,22 @@ mod tests {
         assert_eq!(p.route(1, 0).thread, 0);
         p.vacate(0, 1);
         assert_eq!(p.route(0, 0).thread, 0, "a vacated app finds a new home");
+    }
+
+    #[test]
+    fn a_home_stuck_in_a_long_turn_gets_no_more_requests() {
+        let p = Placement::new(1, 2);
+        assert_eq!(p.route(0, 1).thread, 1);
+        let turn = p.turn(1);
+        assert_eq!(p.route(0, 0).thread, 1, "a short turn is waited for");
+        std::thread::sleep(STUCK_AFTER * 2);
+        let r = p.route(0, 0);
+        assert_eq!(
+            (r.thread, r.home),
+            (0, false),
+            "served locally while home is stuck"
+        );
+        drop(turn);
+        assert_eq!(p.route(0, 0).thread, 1);
     }
 }

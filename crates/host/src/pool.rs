@@ -280,6 +280,7 @@ async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<
                             }
                         }
                         let Some(l) = live.as_mut() else { continue };
+                        let _turn = pool.placement.turn(pool.thread);
                         dispatch(l, &inflight, limit, id, job)
                     }
                 }
@@ -288,6 +289,7 @@ async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<
                 match (ready, live.as_mut()) {
                     (Some(ready), Some(l)) => {
                         let budget = turn_budget(limit, &inflight);
+                        let _turn = pool.placement.turn(pool.thread);
                         let r = l.iso.run_ready(ready, Some(budget));
                         charge(&inflight, l.iso.last_turn());
                         r

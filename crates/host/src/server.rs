@@ -95,7 +95,7 @@ impl Server {
             (0..threads).map(|_| mpsc::unbounded_channel()).unzip();
         let shared = Arc::new(Shared {
             router: Router::new(routes, config.catch_all),
-            placement: Arc::new(Placement::new(apps.len())),
+            placement: Arc::new(Placement::new(apps.len(), threads)),
             apps: Arc::new(apps),
             settings: config.server.clone(),
             remotes,
