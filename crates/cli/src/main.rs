@@ -89,7 +89,30 @@ fn load(args: &Args) -> Result<Config, String> {
     Ok(config)
 }
 
+/// `serve` runs with glibc's heap on transparent huge pages: every new isolate touches a
+/// few hundred KB of fresh memory, and faulting it in 4 KB pages was a quarter of a cold
+/// start (docs/decisions/0006-huge-pages-for-the-heap.md). The tunable only takes effect
+/// at process start, so `serve` re-executes itself once with it set.
+fn reexec_with_huge_pages() {
+    use std::os::unix::process::CommandExt;
+    const TUNABLES: &str = "GLIBC_TUNABLES";
+    if std::env::var_os(TUNABLES).is_some() || std::env::var_os("NANO_NO_REEXEC").is_some() {
+        return;
+    }
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
+    // `exec` only returns on failure; then we simply carry on without huge pages.
+    let _ = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env(TUNABLES, "glibc.malloc.hugetlb=1")
+        .exec();
+}
+
 fn main() -> ExitCode {
+    if std::env::args().nth(1).as_deref() == Some("serve") {
+        reexec_with_huge_pages();
+    }
     let mut argv = std::env::args().skip(1).peekable();
     match argv.peek().map(String::as_str) {
         None | Some("-h" | "--help" | "help") => {
