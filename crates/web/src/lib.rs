@@ -150,16 +150,21 @@ impl Web {
     ) -> Result<(), JsError> {
         let catch = |e| JsError::catch(ctx, e);
         let dispatch = self.dispatch.clone().restore(ctx).map_err(catch)?;
-        let flat = nano_engine::rquickjs::Array::new(ctx.clone()).map_err(catch)?;
-        for (i, (name, value)) in headers.iter().enumerate() {
-            flat.set(2 * i, *name).map_err(catch)?;
-            // Header bytes are Latin-1 to the Fetch spec: one byte, one code unit.
-            let text: String = value.iter().map(|&b| b as char).collect();
-            flat.set(2 * i + 1, text).map_err(catch)?;
+        // One string, "name\nvalue\n" per field, split in JS only if the app reads the
+        // headers. Names are lower-case tokens and values hold no line breaks, so "\n"
+        // cannot be ambiguous; value bytes are Latin-1 to the Fetch spec (one byte, one
+        // code unit).
+        let mut raw =
+            String::with_capacity(headers.iter().map(|(n, v)| n.len() + v.len() + 2).sum());
+        for (name, value) in headers {
+            raw.push_str(name);
+            raw.push('\n');
+            raw.extend(value.iter().map(|&b| b as char));
+            raw.push('\n');
         }
         let body_id = body.map(|b| self.bodies.insert(b));
         dispatch
-            .call::<_, ()>((id as f64, method, url, flat, body_id))
+            .call::<_, ()>((id as f64, method, url, raw, body_id))
             .map_err(catch)
     }
 }

@@ -77,7 +77,13 @@ class Request {
   get headers() {
     const r = this[REQ];
     // Incoming requests build their Headers on first use.
-    return r.headers ??= headersFromFlat(r.flat, "immutable");
+    if (r.headers === null) {
+      // The host passes an incoming request's headers as one "name\nvalue\n…" string.
+      const flat = r.flat === "" ? [] : r.flat.split("\n");
+      flat.pop();
+      r.headers = headersFromFlat(flat, "immutable");
+    }
+    return r.headers;
   }
   get redirect() { return this[REQ].redirect; }
   get signal() {

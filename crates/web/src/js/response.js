@@ -39,9 +39,8 @@ class Response {
   constructor(body = null, init = undefined) {
     if (typeof body === "string" && init === undefined) {
       // The most common shape, `new Response("text")`, without the general path's work.
-      const headers = new Headers();
-      headers[HEADERS_LIST].push(["content-type", "text/plain;charset=UTF-8"]);
-      this[RES] = { status: 200, statusText: "", headers, type: "default", url: "" };
+      // Its Headers object is only built if someone asks for it (see `get headers`).
+      this[RES] = { status: 200, statusText: "", headers: null, type: "default", url: "" };
       this[BODY] = new BodyState(body.toWellFormed());
       return;
     }
@@ -77,11 +76,18 @@ class Response {
   get status() { return this[RES].status; }
   get ok() { const s = this[RES].status; return s >= 200 && s <= 299; }
   get statusText() { return this[RES].statusText; }
-  get headers() { return this[RES].headers; }
+  get headers() {
+    const r = this[RES];
+    if (r.headers === null) {
+      r.headers = new Headers();
+      r.headers[HEADERS_LIST].push(["content-type", "text/plain;charset=UTF-8"]);
+    }
+    return r.headers;
+  }
   clone() {
     if (this.bodyUsed) throw new TypeError("Failed to execute 'clone' on 'Response': Response body is already used");
     const copy = Object.create(Response.prototype);
-    copy[RES] = { ...this[RES], headers: new Headers(this[RES].headers) };
+    copy[RES] = { ...this[RES], headers: new Headers(this.headers) };
     copy[BODY] = cloneBodyState(this[BODY]);
     return copy;
   }

@@ -59,13 +59,16 @@ async function pumpBody(stream, sink) {
   }
 }
 
+// The header list of a `new Response(text)` nobody changed (see response.js).
+const TEXT_RESPONSE_HEADERS = Object.freeze(["content-type", "text/plain;charset=UTF-8"]);
+
 function sendResponse(id, response) {
   if (!(response instanceof Response)) {
     throw new TypeError(`The fetch handler must return a Response, not ${inspect(response, { depth: 0 })}`);
   }
   const r = response[RES];
   if (r.type === "error") throw new TypeError("The fetch handler returned Response.error()");
-  const flat = headersToFlat(r.headers);
+  const flat = r.headers === null ? TEXT_RESPONSE_HEADERS : headersToFlat(r.headers);
   const b = response[BODY];
   if (b.disturbed) throw new TypeError("The response body was already used");
   if (b.isNull) return ops.respond(id, r.status, r.statusText, flat, null);
