@@ -7,6 +7,7 @@
 
 mod body;
 mod buffer;
+mod encoding;
 mod glue;
 pub use glue::bytecode_len;
 mod ops;

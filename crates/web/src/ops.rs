@@ -9,13 +9,16 @@ use std::time::Duration;
 use bytes::Bytes;
 use futures_util::StreamExt;
 use nano_engine::rquickjs::{
-    function::Opt, Array, ArrayBuffer, CString, Ctx, Exception, Function, Object, Result,
+    function::Opt, Array, ArrayBuffer, Ctx, Exception, Function, Object, Result,
     String as JsString, TypedArray, Value,
 };
 use nano_engine::{settle, JsError, LoopHandle};
 
 use crate::body::{BodyTable, ResponseBody};
 use crate::buffer::{copy_bytes, with_bytes};
+use crate::encoding::{
+    base64_decode, base64_encode, cstring_bytes, latin1_from_utf8, latin1_to_string,
+};
 use crate::{Level, ResponseParts, WebOptions};
 
 fn type_error(ctx: &Ctx<'_>, message: &str) -> nano_engine::rquickjs::Error {
@@ -347,160 +350,4 @@ pub(crate) fn build<'js>(
     )?;
     crate::url::install(ctx, &ops)?;
     Ok(ops)
-}
-
-const BASE64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-/// The bytes of a string as the engine encodes it: UTF-8, except that lone surrogates
-/// stay as their 3-byte (WTF-8) form, so this is not a `str`.
-fn cstring_bytes<'a>(s: &'a CString<'_>) -> &'a [u8] {
-    // SAFETY: `s` owns `len` bytes at `as_ptr` until it is dropped.
-    unsafe { std::slice::from_raw_parts(s.as_ptr().cast::<u8>(), s.len()) }
-}
-
-/// The code units of a string with none above U+00FF, as bytes; `None` otherwise.
-/// (This file's byte loops index plainly: they run over megabytes, and must stay
-/// tolerable in unoptimized builds too.)
-fn latin1_from_utf8(utf8: &[u8]) -> Option<Vec<u8>> {
-    let mut out = vec![0u8; utf8.len()];
-    let (mut i, mut n) = (0, 0);
-    while i < utf8.len() {
-        let b = utf8[i];
-        if b < 0x80 {
-            out[n] = b;
-            i += 1;
-        } else if (b == 0xC2 || b == 0xC3) && i + 1 < utf8.len() {
-            out[n] = (b & 0x1F) << 6 | (utf8[i + 1] & 0x3F);
-            i += 2;
-        } else {
-            return None;
-        }
-        n += 1;
-    }
-    out.truncate(n);
-    Some(out)
-}
-
-/// A string whose code units are `bytes` (Latin-1), in the UTF-8 the engine takes.
-fn latin1_to_string(bytes: &[u8]) -> String {
-    let mut out = vec![0u8; bytes.len() * 2];
-    let mut n = 0;
-    for &b in bytes {
-        if b < 0x80 {
-            out[n] = b;
-            n += 1;
-        } else {
-            out[n] = 0xC0 | b >> 6;
-            out[n + 1] = 0x80 | (b & 0x3F);
-            n += 2;
-        }
-    }
-    out.truncate(n);
-    String::from_utf8(out).unwrap_or_default()
-}
-
-/// Base64 with padding (RFC 4648 §4), as btoa produces it.
-fn base64_encode(bytes: &[u8]) -> String {
-    let mut out = vec![b'='; bytes.len().div_ceil(3) * 4];
-    let (mut i, mut o) = (0, 0);
-    while i < bytes.len() {
-        let b0 = bytes[i];
-        let b1 = if i + 1 < bytes.len() { bytes[i + 1] } else { 0 };
-        let b2 = if i + 2 < bytes.len() { bytes[i + 2] } else { 0 };
-        out[o] = BASE64[(b0 >> 2) as usize];
-        out[o + 1] = BASE64[((b0 & 3) << 4 | b1 >> 4) as usize];
-        if i + 1 < bytes.len() {
-            out[o + 2] = BASE64[((b1 & 15) << 2 | b2 >> 6) as usize];
-        }
-        if i + 2 < bytes.len() {
-            out[o + 3] = BASE64[(b2 & 63) as usize];
-        }
-        i += 3;
-        o += 4;
-    }
-    // Only ASCII was written.
-    String::from_utf8(out).unwrap_or_default()
-}
-
-const SKIP: u8 = 0xFE;
-const INVALID: u8 = 0xFF;
-
-/// Byte -> base64 digit value, or SKIP (ASCII whitespace), or INVALID.
-const BASE64_DIGITS: [u8; 256] = {
-    let mut table = [INVALID; 256];
-    let mut i = 0;
-    while i < 64 {
-        table[BASE64[i] as usize] = i as u8;
-        i += 1;
-    }
-    table[b'\t' as usize] = SKIP;
-    table[b'\n' as usize] = SKIP;
-    table[0x0C] = SKIP;
-    table[b'\r' as usize] = SKIP;
-    table[b' ' as usize] = SKIP;
-    table
-};
-
-/// HTML's forgiving-base64 decode: ASCII whitespace is ignored, padding is optional but
-/// must be right when present, and leftover bits are dropped. `None` on failure (which
-/// includes any non-ASCII input).
-fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
-    // Drop whitespace (rarely there: `contains` is a fast scan).
-    let stripped;
-    let mut data = input;
-    if [b'\t', b'\n', 0x0C, b'\r', b' ']
-        .iter()
-        .any(|w| input.contains(w))
-    {
-        stripped = input
-            .iter()
-            .copied()
-            .filter(|&b| BASE64_DIGITS[b as usize] != SKIP)
-            .collect::<Vec<u8>>();
-        data = &stripped;
-    }
-    // (Not `is_multiple_of`: that is newer than the workspace's rust-version.)
-    let leftover = data.len() % 4;
-    if leftover == 0 {
-        data = data
-            .strip_suffix(b"==")
-            .or(data.strip_suffix(b"="))
-            .unwrap_or(data);
-    }
-    if data.len() % 4 == 1 {
-        return None;
-    }
-    let digit = |i: usize| u32::from(BASE64_DIGITS[data[i] as usize]);
-    let mut out = vec![0u8; data.len() / 4 * 3 + 2];
-    let (mut i, mut o) = (0, 0);
-    while i + 4 <= data.len() {
-        let (a, b, c, d) = (digit(i), digit(i + 1), digit(i + 2), digit(i + 3));
-        if (a | b | c | d) >= 64 {
-            return None;
-        }
-        let n = a << 18 | b << 12 | c << 6 | d;
-        out[o] = (n >> 16) as u8;
-        out[o + 1] = (n >> 8) as u8;
-        out[o + 2] = n as u8;
-        i += 4;
-        o += 3;
-    }
-    // 2 or 3 digits left: 1 or 2 bytes, the leftover bits dropped.
-    let rest = data.len() - i;
-    if rest >= 2 {
-        let (a, b) = (digit(i), digit(i + 1));
-        let c = if rest == 3 { digit(i + 2) } else { 0 };
-        if (a | b | c) >= 64 {
-            return None;
-        }
-        let n = a << 18 | b << 12 | c << 6;
-        out[o] = (n >> 16) as u8;
-        o += 1;
-        if rest == 3 {
-            out[o] = (n >> 8) as u8;
-            o += 1;
-        }
-    }
-    out.truncate(o);
-    Some(out)
 }
