@@ -87,7 +87,7 @@ pub(crate) fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
             .collect();
         data = &stripped;
     }
-    if data.len() % 4 == 0 {
+    if data.len().is_multiple_of(4) {
         data = data
             .strip_suffix(b"==")
             .or(data.strip_suffix(b"="))
