@@ -2,7 +2,7 @@
 //! task that owns the app's isolate, feeds it requests, drives its host operations and
 //! timers, enforces its CPU and memory limits, and replaces it when it breaks.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -58,6 +58,15 @@ enum Msg {
     Request(u64, Job),
     /// The caller gave up (wall-time limit): forget the request.
     Cancel(u64),
+    /// The sweeper saw no activity for the idle period: end if still idle.
+    Evict,
+}
+
+/// A live app task, as the pool sees it.
+struct TaskEntry {
+    tx: mpsc::UnboundedSender<Msg>,
+    /// When the task last handled anything.
+    active: Rc<Cell<Instant>>,
 }
 
 /// This thread's isolates, one task per app.
@@ -66,7 +75,7 @@ pub(crate) struct Pool {
     /// This loop thread's index, and where every app lives.
     thread: usize,
     placement: Arc<Placement>,
-    tasks: RefCell<HashMap<usize, mpsc::UnboundedSender<Msg>>>,
+    tasks: RefCell<HashMap<usize, TaskEntry>>,
     penalties: RefCell<HashMap<usize, Penalty>>,
     idle: Duration,
 }
@@ -107,7 +116,7 @@ impl Pool {
             return;
         }
         let mut msg = Msg::Request(id, job);
-        let existing = self.tasks.borrow().get(&app).cloned();
+        let existing = self.tasks.borrow().get(&app).map(|t| t.tx.clone());
         if let Some(tx) = existing {
             match tx.send(msg) {
                 Ok(()) => return,
@@ -116,13 +125,20 @@ impl Pool {
         }
         let (tx, rx) = mpsc::unbounded_channel();
         let _ = tx.send(msg);
-        self.tasks.borrow_mut().insert(app, tx);
-        tokio::task::spawn_local(app_task(self.clone(), app, rx));
+        let active = Rc::new(Cell::new(Instant::now()));
+        self.tasks.borrow_mut().insert(
+            app,
+            TaskEntry {
+                tx,
+                active: active.clone(),
+            },
+        );
+        tokio::task::spawn_local(app_task(self.clone(), app, rx, active));
     }
 
     pub(crate) fn cancel(&self, ticket: Ticket) {
-        if let Some(tx) = self.tasks.borrow().get(&ticket.app) {
-            let _ = tx.send(Msg::Cancel(ticket.id));
+        if let Some(t) = self.tasks.borrow().get(&ticket.app) {
+            let _ = t.tx.send(Msg::Cancel(ticket.id));
         }
     }
 
@@ -152,6 +168,21 @@ impl Pool {
         p.last = now;
         let factor = 1u32 << (p.strikes - 1).min(16);
         p.until = now + (PENALTY_BASE * factor).min(PENALTY_MAX);
+    }
+
+    /// Asks every task idle for the idle period to end; runs for the thread's life. (One
+    /// sweeper per thread instead of a timer per request.)
+    pub(crate) async fn sweep(self: Rc<Self>) {
+        let every = (self.idle / 4).max(Duration::from_millis(25));
+        loop {
+            tokio::time::sleep(every).await;
+            let now = Instant::now();
+            for t in self.tasks.borrow().values() {
+                if now.duration_since(t.active.get()) >= self.idle {
+                    let _ = t.tx.send(Msg::Evict);
+                }
+            }
+        }
     }
 
     /// Number of apps with a live task on this thread.
@@ -243,7 +274,12 @@ fn fail_all(inflight: &InflightMap, reply: impl Fn() -> Reply) {
     }
 }
 
-async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<Msg>) {
+async fn app_task(
+    pool: Rc<Pool>,
+    index: usize,
+    mut rx: mpsc::UnboundedReceiver<Msg>,
+    active: Rc<Cell<Instant>>,
+) {
     let app = pool.app(index).clone();
     let limit = app.config.limits.cpu;
     let inflight: InflightMap = Rc::default();
@@ -252,11 +288,20 @@ async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<
     loop {
         let pending_ops = live.as_ref().map_or(0, |l| l.iso.ops().pending());
         let ops = live.as_ref().map(|l| l.iso.ops().clone());
-        let idle = inflight.borrow().is_empty();
         let outcome: Result<(), Fatal> = tokio::select! {
             msg = rx.recv() => {
                 let Some(msg) = msg else { break };
                 match msg {
+                    Msg::Evict => {
+                        let quiet = active.get().elapsed() >= pool.idle;
+                        if quiet && inflight.borrow().is_empty() && rx.is_empty() {
+                            // Drop the isolate and end the task (a later request starts anew).
+                            pool.tasks.borrow_mut().remove(&index);
+                            pool.placement.vacate(index, pool.thread);
+                            break;
+                        }
+                        continue;
+                    }
                     Msg::Cancel(id) => {
                         inflight.borrow_mut().remove(&id);
                         Ok(())
@@ -297,15 +342,6 @@ async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<
                     _ => Ok(()),
                 }
             }
-            _ = tokio::time::sleep(pool.idle), if idle => {
-                if inflight.borrow().is_empty() && rx.is_empty() {
-                    // Idle: drop the isolate and end the task (a later request starts anew).
-                    pool.tasks.borrow_mut().remove(&index);
-                    pool.placement.vacate(index, pool.thread);
-                    break;
-                }
-                Ok(())
-            }
         };
         if let Some(l) = live.as_mut() {
             for err in l.iso.take_unhandled_rejections() {
@@ -316,6 +352,7 @@ async fn app_task(pool: Rc<Pool>, index: usize, mut rx: mpsc::UnboundedReceiver<
                 );
             }
         }
+        active.set(Instant::now());
         flush(&outbox, outcome.as_ref().err());
         if let Err(fatal) = outcome {
             pool.penalize(index);

@@ -211,6 +211,7 @@ async fn accept_loop(
         here,
         shared.placement.clone(),
     );
+    tokio::task::spawn_local(pool.clone().sweep());
     // Requests other threads forward to this one (it is their app's home).
     let forwarded = pool.clone();
     tokio::task::spawn_local(async move {
