@@ -28,6 +28,8 @@ struct Queue {
     pending: RefCell<FuturesUnordered<LocalBoxFuture<'static, Option<Completion>>>>,
     cancels: RefCell<HashMap<u64, AbortHandle>>,
     next_key: Cell<u64>,
+    /// Operations ever started (to tell whether a turn started any).
+    started: Cell<u64>,
     meter: Rc<Meter>,
     origin: Instant,
 }
@@ -44,6 +46,7 @@ impl LoopHandle {
             pending: RefCell::new(FuturesUnordered::new()),
             cancels: RefCell::new(HashMap::new()),
             next_key: Cell::new(1),
+            started: Cell::new(0),
             meter,
             origin: Instant::now(),
         }))
@@ -57,6 +60,12 @@ impl LoopHandle {
     /// Bytes of heap the isolate's engine holds now.
     pub fn memory_used(&self) -> usize {
         self.0.meter.used()
+    }
+
+    /// How many operations were ever started; compare before and after a turn to learn
+    /// whether it started any (whoever polls [`ready`](Self::ready) must then re-poll).
+    pub fn started(&self) -> u64 {
+        self.0.started.get()
     }
 
     /// Number of operations still running; an isolate with none is idle.
@@ -74,6 +83,7 @@ impl LoopHandle {
             let out = fut.await;
             Some(Box::new(move |ctx: &Ctx<'_>| then(ctx, out)) as Completion)
         };
+        self.0.started.set(self.0.started.get() + 1);
         self.0.pending.borrow().push(Box::pin(op));
     }
 
@@ -97,6 +107,7 @@ impl LoopHandle {
             let out = out.ok()?;
             Some(Box::new(move |ctx: &Ctx<'_>| then(ctx, out)) as Completion)
         };
+        self.0.started.set(self.0.started.get() + 1);
         self.0.pending.borrow().push(Box::pin(op));
         key
     }

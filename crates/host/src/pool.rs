@@ -65,8 +65,23 @@ enum Msg {
 /// A live app task, as the pool sees it.
 struct TaskEntry {
     tx: mpsc::UnboundedSender<Msg>,
+    slot: Rc<Slot>,
+}
+
+/// What an app task and the pool share: the app's isolate on this thread and its
+/// requests. A request for a booted, idle-in-JS isolate is dispatched directly by the
+/// pool (no channel hop); the task drives timers and host operations, boots the isolate,
+/// and takes requests that queue while it boots.
+struct Slot {
+    live: RefCell<Option<Live>>,
+    inflight: InflightMap,
+    outbox: Outbox,
+    /// Messages sent to the task and not yet taken (direct dispatch must not overtake).
+    queued: Cell<usize>,
     /// When the task last handled anything.
-    active: Rc<Cell<Instant>>,
+    active: Cell<Instant>,
+    /// Wakes the task after a direct dispatch (it may have new operations to poll).
+    wake: tokio::sync::Notify,
 }
 
 /// This thread's isolates, one task per app.
@@ -115,25 +130,89 @@ impl Pool {
             let _ = job.reply.send(Reply::Cooling(left));
             return;
         }
+        let existing = self
+            .tasks
+            .borrow()
+            .get(&app)
+            .map(|t| (t.tx.clone(), t.slot.clone()));
         let mut msg = Msg::Request(id, job);
-        let existing = self.tasks.borrow().get(&app).map(|t| t.tx.clone());
-        if let Some(tx) = existing {
+        if let Some((tx, slot)) = existing {
+            let booted =
+                slot.queued.get() == 0 && matches!(slot.live.try_borrow(), Ok(l) if l.is_some());
+            if booted {
+                if let Msg::Request(id, job) = msg {
+                    self.dispatch_now(app, &slot, id, job);
+                }
+                return;
+            }
+            slot.queued.set(slot.queued.get() + 1);
             match tx.send(msg) {
                 Ok(()) => return,
-                Err(mpsc::error::SendError(m)) => msg = m,
+                Err(mpsc::error::SendError(m)) => {
+                    slot.queued.set(slot.queued.get() - 1);
+                    msg = m;
+                }
             }
         }
         let (tx, rx) = mpsc::unbounded_channel();
+        let slot = Rc::new(Slot {
+            live: RefCell::new(None),
+            inflight: Rc::default(),
+            outbox: Rc::default(),
+            queued: Cell::new(1),
+            active: Cell::new(Instant::now()),
+            wake: tokio::sync::Notify::new(),
+        });
         let _ = tx.send(msg);
-        let active = Rc::new(Cell::new(Instant::now()));
         self.tasks.borrow_mut().insert(
             app,
             TaskEntry {
                 tx,
-                active: active.clone(),
+                slot: slot.clone(),
             },
         );
-        tokio::task::spawn_local(app_task(self.clone(), app, rx, active));
+        tokio::task::spawn_local(app_task(self.clone(), app, rx, slot));
+    }
+
+    /// Runs a request's dispatch turn right away on a booted isolate.
+    fn dispatch_now(&self, app: usize, slot: &Slot, id: u64, job: Job) {
+        let limit = self.apps[app].config.limits.cpu;
+        let (outcome, started_ops) = {
+            let Ok(mut live) = slot.live.try_borrow_mut() else {
+                return;
+            };
+            let Some(l) = live.as_mut() else { return };
+            let before = l.iso.ops().started();
+            let _turn = self.placement.turn(self.thread);
+            let outcome = dispatch(l, &slot.inflight, limit, id, job);
+            (outcome, l.iso.ops().started() != before)
+        };
+        self.after_turn(app, slot, outcome);
+        if started_ops {
+            // New host operations: the task must poll them (it is parked on the old ones).
+            slot.wake.notify_one();
+        }
+    }
+
+    /// What follows every turn: report unhandled rejections, send the turn's replies
+    /// (or 503s if it hit a limit), and on a limit discard the isolate.
+    fn after_turn(&self, app: usize, slot: &Slot, outcome: Result<(), Fatal>) {
+        let name = self.apps[app].name();
+        if let Ok(mut live) = slot.live.try_borrow_mut() {
+            if let Some(l) = live.as_mut() {
+                for err in l.iso.take_unhandled_rejections() {
+                    log::app(name, Level::Error, &format!("Uncaught (in promise) {err}"));
+                }
+            }
+            slot.active.set(Instant::now());
+            flush(&slot.outbox, outcome.as_ref().err());
+            if let Err(fatal) = outcome {
+                self.penalize(app);
+                log::app(name, Level::Error, &format!("isolate discarded: {fatal}"));
+                fail_all(&slot.inflight, || Reply::Fatal(fatal.clone()));
+                *live = None;
+            }
+        }
     }
 
     pub(crate) fn cancel(&self, ticket: Ticket) {
@@ -178,7 +257,7 @@ impl Pool {
             tokio::time::sleep(every).await;
             let now = Instant::now();
             for t in self.tasks.borrow().values() {
-                if now.duration_since(t.active.get()) >= self.idle {
+                if now.duration_since(t.slot.active.get()) >= self.idle {
                     let _ = t.tx.send(Msg::Evict);
                 }
             }
@@ -278,22 +357,20 @@ async fn app_task(
     pool: Rc<Pool>,
     index: usize,
     mut rx: mpsc::UnboundedReceiver<Msg>,
-    active: Rc<Cell<Instant>>,
+    slot: Rc<Slot>,
 ) {
     let app = pool.app(index).clone();
     let limit = app.config.limits.cpu;
-    let inflight: InflightMap = Rc::default();
-    let outbox: Outbox = Rc::default();
-    let mut live: Option<Live> = None;
+    let inflight = &slot.inflight;
     loop {
-        let pending_ops = live.as_ref().map_or(0, |l| l.iso.ops().pending());
-        let ops = live.as_ref().map(|l| l.iso.ops().clone());
+        let ops = slot.live.borrow().as_ref().map(|l| l.iso.ops().clone());
+        let pending_ops = ops.as_ref().map_or(0, |o| o.pending());
         let outcome: Result<(), Fatal> = tokio::select! {
             msg = rx.recv() => {
                 let Some(msg) = msg else { break };
                 match msg {
                     Msg::Evict => {
-                        let quiet = active.get().elapsed() >= pool.idle;
+                        let quiet = slot.active.get().elapsed() >= pool.idle;
                         if quiet && inflight.borrow().is_empty() && rx.is_empty() {
                             // Drop the isolate and end the task (a later request starts anew).
                             pool.tasks.borrow_mut().remove(&index);
@@ -307,9 +384,10 @@ async fn app_task(
                         Ok(())
                     }
                     Msg::Request(id, job) => {
-                        if live.is_none() {
-                            match boot(&app, hooks(&app, &inflight, &outbox)).await {
-                                Ok(l) => live = Some(l),
+                        slot.queued.set(slot.queued.get().saturating_sub(1));
+                        if slot.live.borrow().is_none() {
+                            match boot(&app, hooks(&app, inflight, &slot.outbox)).await {
+                                Ok(l) => *slot.live.borrow_mut() = Some(l),
                                 Err(e) => {
                                     let what = match &e {
                                         BootError::Script(_) => "failed to start",
@@ -324,48 +402,31 @@ async fn app_task(
                                 }
                             }
                         }
+                        let mut live = slot.live.borrow_mut();
                         let Some(l) = live.as_mut() else { continue };
                         let _turn = pool.placement.turn(pool.thread);
-                        dispatch(l, &inflight, limit, id, job)
+                        dispatch(l, inflight, limit, id, job)
                     }
                 }
             }
             ready = async { ops.as_ref()?.ready().await }, if pending_ops > 0 => {
+                let mut live = slot.live.borrow_mut();
                 match (ready, live.as_mut()) {
                     (Some(ready), Some(l)) => {
-                        let budget = turn_budget(limit, &inflight);
+                        let budget = turn_budget(limit, inflight);
                         let _turn = pool.placement.turn(pool.thread);
                         let r = l.iso.run_ready(ready, Some(budget));
-                        charge(&inflight, l.iso.last_turn());
+                        charge(inflight, l.iso.last_turn());
                         r
                     }
                     _ => Ok(()),
                 }
             }
+            _ = slot.wake.notified() => continue,
         };
-        if let Some(l) = live.as_mut() {
-            for err in l.iso.take_unhandled_rejections() {
-                log::app(
-                    app.name(),
-                    Level::Error,
-                    &format!("Uncaught (in promise) {err}"),
-                );
-            }
-        }
-        active.set(Instant::now());
-        flush(&outbox, outcome.as_ref().err());
-        if let Err(fatal) = outcome {
-            pool.penalize(index);
-            log::app(
-                app.name(),
-                Level::Error,
-                &format!("isolate discarded: {fatal}"),
-            );
-            fail_all(&inflight, || Reply::Fatal(fatal.clone()));
-            live = None;
-        }
+        pool.after_turn(index, &slot, outcome);
     }
-    fail_all(&inflight, || {
+    fail_all(inflight, || {
         Reply::Fatal(Fatal::Panic("isolate stopped".into()))
     });
 }
