@@ -1,11 +1,19 @@
 //! Byte-level helpers of the Encoding area: Latin-1 views of JS strings and HTML's
-//! forgiving-base64 (atob/btoa) on the `base64` crate.
+//! forgiving-base64 (atob/btoa) on the `base64` crate, and TextDecoder's decoders (every
+//! encoding of the Encoding standard) on `encoding_rs`.
 
 use base64::alphabet;
 use base64::engine::general_purpose::{GeneralPurpose, GeneralPurposeConfig, STANDARD};
 use base64::engine::DecodePaddingMode;
 use base64::Engine as _;
-use nano_engine::rquickjs::CString;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use encoding_rs::{CoderResult, Decoder, DecoderResult, Encoding, REPLACEMENT};
+use nano_engine::rquickjs::{CString, Ctx, Exception, Function, Object, Result, Value};
+
+use crate::buffer::with_bytes;
 
 /// The bytes of a string as the engine encodes it: UTF-8, except that lone surrogates
 /// stay as their 3-byte (WTF-8) form, so this is not a `str`.
@@ -97,6 +105,168 @@ pub(crate) fn base64_decode(input: &[u8]) -> Option<Vec<u8>> {
         return None;
     }
     FORGIVING.decode(data).ok()
+}
+
+/// The Encoding standard's name for an encoding, lowercased as `TextDecoder.encoding`
+/// reports it; `None` for a label that is unknown or maps to "replacement" (the
+/// TextDecoder constructor rejects both).
+pub(crate) fn decoder_encoding(label: &str) -> Option<&'static Encoding> {
+    Encoding::for_label(label.as_bytes()).filter(|e| *e != REPLACEMENT)
+}
+
+/// A decoder for `encoding` as TextDecoder makes one: without BOM sniffing, and
+/// dropping a leading BOM of the encoding itself unless `ignore_bom`.
+pub(crate) fn new_decoder(encoding: &'static Encoding, ignore_bom: bool) -> Decoder {
+    if ignore_bom {
+        encoding.new_decoder_without_bom_handling()
+    } else {
+        encoding.new_decoder_with_bom_removal()
+    }
+}
+
+/// Decodes one chunk (`last`: the end of the stream). `None`: malformed input with
+/// `fatal` set.
+pub(crate) fn decode_chunk(
+    decoder: &mut Decoder,
+    mut bytes: &[u8],
+    last: bool,
+    fatal: bool,
+) -> Option<String> {
+    let mut out = String::new();
+    loop {
+        if fatal {
+            let room = decoder
+                .max_utf8_buffer_length_without_replacement(bytes.len())
+                .unwrap_or(bytes.len() * 3 + 16);
+            out.reserve(room.max(4));
+            let (result, read) =
+                decoder.decode_to_string_without_replacement(bytes, &mut out, last);
+            bytes = &bytes[read..];
+            match result {
+                DecoderResult::InputEmpty => return Some(out),
+                DecoderResult::Malformed(..) => return None,
+                DecoderResult::OutputFull => {}
+            }
+        } else {
+            let room = decoder
+                .max_utf8_buffer_length(bytes.len())
+                .unwrap_or(bytes.len() * 3 + 16);
+            out.reserve(room.max(4));
+            let (result, read, _) = decoder.decode_to_string(bytes, &mut out, last);
+            bytes = &bytes[read..];
+            if result == CoderResult::InputEmpty {
+                return Some(out);
+            }
+        }
+    }
+}
+
+/// Per-isolate TextDecoder state for `decode(…, { stream: true })`: decoders by id.
+#[derive(Default)]
+struct Decoders {
+    next: u32,
+    /// Each decoder, and its `ignore_bom` (to start afresh after a fatal error).
+    open: HashMap<u32, (Decoder, bool)>,
+}
+
+const NOT_A_BUFFER_SOURCE: &str =
+    "The provided value is not of type '(ArrayBuffer or ArrayBufferView)'";
+
+/// Adds the TextDecoder ops to `ops`.
+pub(crate) fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>) -> Result<()> {
+    // ops.encodingForLabel(label) -> string | null  (the lowercased encoding name;
+    // null: unknown label or "replacement")
+    ops.set(
+        "encodingForLabel",
+        Function::new(ctx.clone(), |label: String| {
+            decoder_encoding(&label).map(|e| e.name().to_ascii_lowercase())
+        })?,
+    )?;
+
+    // ops.textDecode(encoding, bufferSource, fatal, ignoreBOM) -> string  (one-shot)
+    ops.set(
+        "textDecode",
+        Function::new(
+            ctx.clone(),
+            |ctx: Ctx<'js>, name: String, buf: Value<'js>, fatal: bool, ignore_bom: bool| {
+                let Some(encoding) = decoder_encoding(&name) else {
+                    return Err(Exception::throw_range(&ctx, "unknown encoding"));
+                };
+                let mut decoder = new_decoder(encoding, ignore_bom);
+                match with_bytes(&buf, |b| decode_chunk(&mut decoder, b, true, fatal)) {
+                    Some(Some(s)) => Ok(s),
+                    Some(None) => Err(Exception::throw_type(
+                        &ctx,
+                        &format!("The encoded data was not valid {name}"),
+                    )),
+                    None => Err(Exception::throw_type(&ctx, NOT_A_BUFFER_SOURCE)),
+                }
+            },
+        )?,
+    )?;
+
+    let table: Rc<RefCell<Decoders>> = Rc::default();
+    // ops.decoderOpen(encoding, ignoreBOM) -> id
+    let t = table.clone();
+    ops.set(
+        "decoderOpen",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, name: String, ignore_bom: bool| {
+                let Some(encoding) = decoder_encoding(&name) else {
+                    return Err(Exception::throw_range(&ctx, "unknown encoding"));
+                };
+                let mut t = t.borrow_mut();
+                t.next = t.next.wrapping_add(1).max(1);
+                let id = t.next;
+                t.open
+                    .insert(id, (new_decoder(encoding, ignore_bom), ignore_bom));
+                Ok(id)
+            },
+        )?,
+    )?;
+
+    // ops.decoderDecode(id, bufferSource, last, fatal) -> string  (the decoder keeps
+    // what an incomplete sequence at the end of the chunk began; a fatal error resets it)
+    let t = table.clone();
+    ops.set(
+        "decoderDecode",
+        Function::new(
+            ctx.clone(),
+            move |ctx: Ctx<'js>, id: u32, buf: Value<'js>, last: bool, fatal: bool| {
+                let mut t = t.borrow_mut();
+                let Some((decoder, ignore_bom)) = t.open.get_mut(&id) else {
+                    return Err(Exception::throw_internal(&ctx, "no such decoder"));
+                };
+                match with_bytes(&buf, |b| decode_chunk(decoder, b, last, fatal)) {
+                    Some(Some(s)) => Ok(s),
+                    Some(None) => {
+                        // The stream ends with the error; the next call starts afresh.
+                        let encoding = decoder.encoding();
+                        *decoder = new_decoder(encoding, *ignore_bom);
+                        Err(Exception::throw_type(
+                            &ctx,
+                            &format!(
+                                "The encoded data was not valid {}",
+                                encoding.name().to_ascii_lowercase()
+                            ),
+                        ))
+                    }
+                    None => Err(Exception::throw_type(&ctx, NOT_A_BUFFER_SOURCE)),
+                }
+            },
+        )?,
+    )?;
+
+    // ops.decoderFree(id)
+    let t = table;
+    ops.set(
+        "decoderFree",
+        Function::new(ctx.clone(), move |id: u32| {
+            t.borrow_mut().open.remove(&id);
+        })?,
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]

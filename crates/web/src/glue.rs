@@ -1,8 +1,8 @@
 //! The JavaScript half of the Web APIs (`js/`). The core (timers, Headers, Request,
 //! Response, dispatch) is loaded into every isolate; the other areas (console, events,
-//! encoding, URL, streams) only when an app first touches one of their globals. Each part
-//! is compiled to bytecode once per process. See `js/prelude.js` for how the parts share
-//! names.
+//! encoding, URL, streams, structuredClone) only when an app first touches one of their
+//! globals. Each part is compiled to bytecode once per process. See `js/prelude.js` for
+//! how the parts share names.
 
 use std::sync::OnceLock;
 
@@ -34,7 +34,14 @@ const CORE: Part = Part {
     ],
     deps: &[],
     imports: &[],
-    exports: &[],
+    // The Web API classes, for structuredClone to tell platform objects apart.
+    exports: &[
+        "Headers",
+        "Request",
+        "Response",
+        "Performance",
+        "ExecutionContext",
+    ],
 };
 
 const AREAS: &[Part] = &[
@@ -78,7 +85,20 @@ const AREAS: &[Part] = &[
         files: &[include_str!("js/streams.js")],
         deps: &[],
         imports: &["defineGlobal", "STREAM_DISTURBED"],
-        exports: &["ReadableStream", "nativeBodyStream", "takeNativeBody"],
+        exports: &[
+            "ReadableStream",
+            "ReadableStreamDefaultReader",
+            "ReadableStreamDefaultController",
+            "nativeBodyStream",
+            "takeNativeBody",
+        ],
+    },
+    Part {
+        name: "clone",
+        files: &[include_str!("js/clone.js")],
+        deps: &["events"],
+        imports: &["defineGlobal", "DOMException"],
+        exports: &[],
     },
 ];
 
@@ -94,15 +114,17 @@ fn source(part: &Part) -> String {
             part.imports.join(", ")
         ));
     }
+    // Exports are getters, defined up front: the core's last file returns its API object,
+    // so nothing after the files would run. Other parts read them only once this part
+    // has finished loading.
+    for name in part.exports {
+        src.push_str(&format!(
+            "Object.defineProperty(internal, {name:?}, {{ get: () => {name}, enumerable: true, configurable: true }});\n"
+        ));
+    }
     for file in part.files {
         src.push_str(file);
         src.push('\n');
-    }
-    if !part.exports.is_empty() {
-        src.push_str(&format!(
-            "Object.assign(internal, {{ {} }});\n",
-            part.exports.join(", ")
-        ));
     }
     src.push_str("}\n");
     src
@@ -134,7 +156,7 @@ fn compile(part: &Part) -> Vec<u8> {
 
 fn bytecode(index: Option<usize>) -> &'static [u8] {
     static CORE_CODE: OnceLock<Vec<u8>> = OnceLock::new();
-    static AREA_CODE: [OnceLock<Vec<u8>>; 5] = [const { OnceLock::new() }; 5];
+    static AREA_CODE: [OnceLock<Vec<u8>>; AREAS.len()] = [const { OnceLock::new() }; AREAS.len()];
     match index {
         None => CORE_CODE.get_or_init(|| compile(&CORE)),
         Some(i) => AREA_CODE[i].get_or_init(|| compile(&AREAS[i])),

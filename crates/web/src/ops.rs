@@ -343,11 +343,26 @@ pub(crate) fn build<'js>(
         )?,
     )?;
 
+    // ops.classId(value) -> number  (the engine's class of an object, which tells apart
+    // the internal slots structuredClone cares about: Date, Map, Proxy, Promise, …; 0 for
+    // a primitive). The numbers are compared only with those of known objects.
+    ops.set(
+        "classId",
+        Function::new(ctx.clone(), |v: Value<'js>| -> u32 {
+            if !v.is_object() {
+                return 0;
+            }
+            // SAFETY: `v` is a live value of this context; JS_GetClassID only reads it.
+            unsafe { nano_engine::rquickjs::qjs::JS_GetClassID(v.as_raw()) }
+        })?,
+    )?;
+
     // ops.loadArea(name, ops, internal): loads a part of the glue on first use.
     ops.set(
         "loadArea",
         Function::new(ctx.clone(), crate::glue::load_area)?,
     )?;
+    crate::encoding::install(ctx, &ops)?;
     crate::url::install(ctx, &ops)?;
     Ok(ops)
 }

@@ -1,4 +1,5 @@
-// Encoding standard: TextEncoder and TextDecoder (UTF-8), and HTML's atob/btoa
+// Encoding standard: TextEncoder (UTF-8) and TextDecoder (every encoding the standard
+// lists, decoded in Rust by encoding_rs), and HTML's atob/btoa
 // (forgiving-base64). The byte work is done in Rust.
 
 class TextEncoder {
@@ -23,22 +24,47 @@ class TextEncoder {
   get [Symbol.toStringTag]() { return "TextEncoder"; }
 }
 
-const UTF8_LABELS = ["unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "utf-8", "utf8", "x-unicode20utf8"];
+// A TextDecoder streaming with `{ stream: true }` holds a decoder in Rust (by id) until
+// a call without `stream` ends the stream; one dropped mid-stream frees it when collected.
+const openDecoders = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((id) => ops.decoderFree(id)) : null;
 
 class TextDecoder {
-  #fatal; #ignoreBOM;
-  constructor(label = "utf-8", options = {}) {
-    const name = String(label).trim().toLowerCase();
-    if (!UTF8_LABELS.includes(name)) throw new RangeError(`Failed to construct 'TextDecoder': The encoding label provided ('${label}') is invalid.`);
+  #encoding; #fatal; #ignoreBOM; #id = 0;
+  constructor(label = "utf-8", options = undefined) {
+    if (options !== undefined && options !== null && typeof options !== "object" && typeof options !== "function") {
+      throw new TypeError("Failed to construct 'TextDecoder': The provided value is not of type 'TextDecoderOptions'.");
+    }
+    const encoding = ops.encodingForLabel(`${label}`);
+    if (encoding == null) throw new RangeError(`Failed to construct 'TextDecoder': The encoding label provided ('${label}') is invalid.`);
+    this.#encoding = encoding;
     this.#fatal = !!(options && options.fatal);
     this.#ignoreBOM = !!(options && options.ignoreBOM);
   }
-  get encoding() { return "utf-8"; }
+  get encoding() { return this.#encoding; }
   get fatal() { return this.#fatal; }
   get ignoreBOM() { return this.#ignoreBOM; }
-  decode(input = new Uint8Array(0), options = {}) {
-    if (options && options.stream) throw new TypeError("TextDecoder: streaming decode is not supported yet");
-    return ops.utf8Decode(input, this.#fatal, this.#ignoreBOM);
+  decode(input = undefined, options = undefined) {
+    if (options !== undefined && options !== null && typeof options !== "object" && typeof options !== "function") {
+      throw new TypeError("Failed to execute 'decode' on 'TextDecoder': The provided value is not of type 'TextDecodeOptions'.");
+    }
+    const stream = !!(options && options.stream);
+    if (input === undefined) input = new Uint8Array(0);
+    if (this.#id === 0) {
+      if (!stream) return ops.textDecode(this.#encoding, input, this.#fatal, this.#ignoreBOM);
+      this.#id = ops.decoderOpen(this.#encoding, this.#ignoreBOM);
+      if (openDecoders) openDecoders.register(this, this.#id, this);
+    }
+    try {
+      return ops.decoderDecode(this.#id, input, !stream, this.#fatal);
+    } finally {
+      if (!stream) this.#release();
+    }
+  }
+  #release() {
+    if (this.#id === 0) return;
+    if (openDecoders) openDecoders.unregister(this);
+    ops.decoderFree(this.#id);
+    this.#id = 0;
   }
   get [Symbol.toStringTag]() { return "TextDecoder"; }
 }

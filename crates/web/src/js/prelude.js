@@ -46,6 +46,7 @@ const LAZY_GLOBALS = {
   encoding: ["TextEncoder", "TextDecoder", "atob", "btoa"],
   url: ["URL", "URLSearchParams"],
   streams: ["ReadableStream", "ReadableStreamDefaultReader", "ReadableStreamDefaultController"],
+  clone: ["structuredClone"],
 };
 for (const [area, names] of Object.entries(LAZY_GLOBALS)) {
   for (const name of names) lazyGlobal(name, area);
