@@ -206,6 +206,20 @@ impl Isolate {
         })
     }
 
+    /// Changes the heap limit (an isolate prepared ahead of time gets its app's limit
+    /// when it is assigned). A limit below what is in use refuses further growth.
+    pub fn set_memory_limit(&mut self, bytes: usize) {
+        self.memory_limit = bytes;
+        self.meter.set_limit(bytes);
+    }
+
+    /// Sets where `import` finds modules (an isolate prepared ahead of time learns its
+    /// app's files when it is assigned).
+    pub fn set_modules(&mut self, modules: Rc<dyn ModuleSource>) {
+        let loader = AppLoader::new(Some(modules));
+        self.runtime.set_loader(loader.clone(), loader);
+    }
+
     /// The handle bindings use to start host operations.
     pub fn ops(&self) -> &LoopHandle {
         &self.ops

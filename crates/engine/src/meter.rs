@@ -13,7 +13,7 @@ use rquickjs::allocator::Allocator;
 pub(crate) struct Meter {
     used: Cell<usize>,
     peak: Cell<usize>,
-    limit: usize,
+    limit: Cell<usize>,
     exceeded: Cell<bool>,
 }
 
@@ -22,7 +22,7 @@ impl Meter {
         Rc::new(Self {
             used: Cell::new(0),
             peak: Cell::new(0),
-            limit,
+            limit: Cell::new(limit),
             exceeded: Cell::new(false),
         })
     }
@@ -35,6 +35,10 @@ impl Meter {
         self.peak.get()
     }
 
+    pub(crate) fn set_limit(&self, limit: usize) {
+        self.limit.set(limit);
+    }
+
     /// Whether an allocation was ever refused for this isolate.
     pub(crate) fn exceeded(&self) -> bool {
         self.exceeded.get()
@@ -42,7 +46,7 @@ impl Meter {
 
     fn fits(&self, grow: usize) -> bool {
         match self.used.get().checked_add(grow) {
-            Some(total) if total <= self.limit => true,
+            Some(total) if total <= self.limit.get() => true,
             _ => {
                 self.exceeded.set(true);
                 false

@@ -1,6 +1,7 @@
 //! Bringing up an app's isolate: engine, Web APIs, the app's code evaluated (top-level
 //! await included), and its fetch handler bound with its `env`.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -59,13 +60,66 @@ fn build_env<'js>(ctx: &Ctx<'js>, app: &App) -> Result<Object<'js>, JsError> {
     Ok(env)
 }
 
-pub(crate) async fn boot(app: &Arc<App>, hooks: WebOptions) -> Result<Live, BootError> {
+/// An isolate with the Web APIs installed but no app yet: the app-independent
+/// three quarters of a cold start, done ahead of time (see `Pool::take_spare`).
+pub(crate) struct Prepared {
+    web: Web,
+    iso: Isolate,
+    hooks: Rc<RefCell<Option<WebOptions>>>,
+}
+
+/// Web API hooks that forward to whatever app the isolate is later given.
+fn forwarding_hooks(target: &Rc<RefCell<Option<WebOptions>>>) -> WebOptions {
+    let (t1, t2, t3) = (target.clone(), target.clone(), target.clone());
+    WebOptions {
+        log: Rc::new(move |level, text| {
+            if let Some(h) = t1.borrow().as_ref() {
+                (h.log)(level, text);
+            }
+        }),
+        respond: Rc::new(move |id, outcome| {
+            if let Some(h) = t2.borrow().as_ref() {
+                (h.respond)(id, outcome);
+            }
+        }),
+        uncaught: Rc::new(move |err| {
+            if let Some(h) = t3.borrow().as_ref() {
+                (h.uncaught)(err);
+            }
+        }),
+    }
+}
+
+/// Creates an isolate and installs the Web APIs, for no app in particular.
+pub(crate) fn prepare() -> Result<Prepared, BootError> {
     let options = IsolateOptions {
-        memory_limit: app.config.limits.memory_bytes,
         stack_limit: JS_STACK,
+        ..IsolateOptions::default()
     };
-    let mut iso = Isolate::new(&options, Some(Rc::new(AppSource(app.clone()))))?;
-    let web = nano_web::install(&mut iso, hooks)?;
+    let mut iso = Isolate::new(&options, None)?;
+    let hooks = Rc::new(RefCell::new(None));
+    let web = nano_web::install(&mut iso, forwarding_hooks(&hooks))?;
+    Ok(Prepared { web, iso, hooks })
+}
+
+pub(crate) async fn boot(app: &Arc<App>, hooks: WebOptions) -> Result<Live, BootError> {
+    finish(prepare()?, app, hooks).await
+}
+
+/// Gives a prepared isolate to `app`: its limits, files and hooks, then its code.
+pub(crate) async fn finish(
+    prepared: Prepared,
+    app: &Arc<App>,
+    hooks: WebOptions,
+) -> Result<Live, BootError> {
+    let Prepared {
+        web,
+        mut iso,
+        hooks: target,
+    } = prepared;
+    *target.borrow_mut() = Some(hooks);
+    iso.set_memory_limit(app.config.limits.memory_bytes);
+    iso.set_modules(Rc::new(AppSource(app.clone())));
     let source = app
         .read(&app.main)
         .map_err(|e| JsError::new("Error", e.to_string()))?;

@@ -14,7 +14,7 @@ use nano_web::{BodyStream, Level, ResponseParts, WebOptions};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::app::App;
-use crate::boot::{boot, BootError, Live};
+use crate::boot::{boot, finish, prepare, BootError, Live, Prepared};
 use crate::log;
 use crate::placement::Placement;
 
@@ -93,6 +93,9 @@ pub(crate) struct Pool {
     tasks: RefCell<HashMap<usize, TaskEntry>>,
     penalties: RefCell<HashMap<usize, Penalty>>,
     idle: Duration,
+    /// An isolate prepared ahead of time for the next cold start on this thread.
+    spare: RefCell<Option<Prepared>>,
+    refilling: Cell<bool>,
 }
 
 /// Identifies a request sent with [`Pool::send`], for [`Pool::cancel`].
@@ -116,6 +119,8 @@ impl Pool {
             tasks: RefCell::new(HashMap::new()),
             penalties: RefCell::new(HashMap::new()),
             idle,
+            spare: RefCell::new(None),
+            refilling: Cell::new(false),
         })
     }
 
@@ -247,6 +252,32 @@ impl Pool {
         p.last = now;
         let factor = 1u32 << (p.strikes - 1).min(16);
         p.until = now + (PENALTY_BASE * factor).min(PENALTY_MAX);
+    }
+
+    /// The prepared isolate, if one is ready; a new one is made in the background.
+    fn take_spare(self: &Rc<Self>) -> Option<Prepared> {
+        let spare = self.spare.borrow_mut().take();
+        self.refill();
+        spare
+    }
+
+    /// Prepares the next spare isolate once the current work has run.
+    pub(crate) fn refill(self: &Rc<Self>) {
+        if self.refilling.replace(true) {
+            return;
+        }
+        let pool = self.clone();
+        tokio::task::spawn_local(async move {
+            // Let the request that took the spare finish first.
+            tokio::task::yield_now().await;
+            if pool.spare.borrow().is_none() {
+                match prepare() {
+                    Ok(p) => *pool.spare.borrow_mut() = Some(p),
+                    Err(e) => log::server(&format!("cannot prepare an isolate: {e}")),
+                }
+            }
+            pool.refilling.set(false);
+        });
     }
 
     /// Asks every task idle for the idle period to end; runs for the thread's life. (One
@@ -386,7 +417,12 @@ async fn app_task(
                     Msg::Request(id, job) => {
                         slot.queued.set(slot.queued.get().saturating_sub(1));
                         if slot.live.borrow().is_none() {
-                            match boot(&app, hooks(&app, inflight, &slot.outbox)).await {
+                            let hooks = hooks(&app, inflight, &slot.outbox);
+                            let booted = match pool.take_spare() {
+                                Some(prepared) => finish(prepared, &app, hooks).await,
+                                None => boot(&app, hooks).await,
+                            };
+                            match booted {
                                 Ok(l) => *slot.live.borrow_mut() = Some(l),
                                 Err(e) => {
                                     let what = match &e {

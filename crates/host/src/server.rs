@@ -212,6 +212,7 @@ async fn accept_loop(
         shared.placement.clone(),
     );
     tokio::task::spawn_local(pool.clone().sweep());
+    pool.refill();
     // Requests other threads forward to this one (it is their app's home).
     let forwarded = pool.clone();
     tokio::task::spawn_local(async move {
