@@ -96,7 +96,12 @@ pub(crate) struct Pool {
     /// An isolate prepared ahead of time for the next cold start on this thread.
     spare: RefCell<Option<Prepared>>,
     refilling: Cell<bool>,
+    /// When this thread last received a request.
+    last_request: Cell<Instant>,
 }
+
+/// How long a thread must have had no request before it prepares a spare isolate.
+const REFILL_QUIET: Duration = Duration::from_millis(1);
 
 /// Identifies a request sent with [`Pool::send`], for [`Pool::cancel`].
 #[derive(Clone, Copy)]
@@ -121,6 +126,7 @@ impl Pool {
             idle,
             spare: RefCell::new(None),
             refilling: Cell::new(false),
+            last_request: Cell::new(Instant::now()),
         })
     }
 
@@ -131,6 +137,7 @@ impl Pool {
     /// Hands a request to the app's isolate on this thread, starting it if needed.
     /// `id` must be unique among this thread's requests (the server numbers them).
     pub(crate) fn send(self: &Rc<Self>, app: usize, id: u64, job: Job) {
+        self.last_request.set(Instant::now());
         if let Some(left) = self.cooling(app) {
             let _ = job.reply.send(Reply::Cooling(left));
             return;
@@ -268,8 +275,14 @@ impl Pool {
         }
         let pool = self.clone();
         tokio::task::spawn_local(async move {
-            // Let the request that took the spare finish first.
-            tokio::task::yield_now().await;
+            // Prepare only in a quiet moment: a spare built while requests are waiting
+            // would delay them by as much as it saves the next cold start.
+            loop {
+                tokio::time::sleep(REFILL_QUIET).await;
+                if pool.last_request.get().elapsed() >= REFILL_QUIET {
+                    break;
+                }
+            }
             if pool.spare.borrow().is_none() {
                 match prepare() {
                     Ok(p) => *pool.spare.borrow_mut() = Some(p),
