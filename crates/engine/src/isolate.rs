@@ -117,7 +117,15 @@ struct Guard {
     interrupted: Cell<bool>,
 }
 
-type Rejections = Rc<RefCell<Vec<(Persistent<Value<'static>>, JsError)>>>;
+/// A promise that was rejected with no handler by the end of a turn.
+pub struct Rejection {
+    pub promise: Persistent<Value<'static>>,
+    pub reason: Persistent<Value<'static>>,
+    /// The reason, described for logs.
+    pub error: JsError,
+}
+
+type Rejections = Rc<RefCell<Vec<Rejection>>>;
 
 /// One tenant's JavaScript world. Lives on one thread for its whole life.
 pub struct Isolate {
@@ -174,15 +182,20 @@ impl Isolate {
             move |ctx: Ctx<'_>, promise: Value<'_>, reason: Value<'_>, handled: bool| {
                 let mut list = list.borrow_mut();
                 if handled {
-                    list.retain(|(p, _)| {
-                        p.clone()
+                    list.retain(|r| {
+                        r.promise
+                            .clone()
                             .restore(&ctx)
                             .map(|p| p != promise)
                             .unwrap_or(true)
                     });
                 } else {
-                    let error = JsError::from_value(&ctx, reason);
-                    list.push((Persistent::save(&ctx, promise), error));
+                    let error = JsError::from_value(&ctx, reason.clone());
+                    list.push(Rejection {
+                        promise: Persistent::save(&ctx, promise),
+                        reason: Persistent::save(&ctx, reason),
+                        error,
+                    });
                 }
             },
         )));
@@ -288,10 +301,17 @@ impl Isolate {
         self.enter(budget, |ctx| (ready.0)(ctx))
     }
 
+    /// Promise rejections nobody handled by the end of the last turn(s), with the
+    /// promise and reason (to fire `unhandledrejection`); drains the list. Drop them
+    /// before the isolate.
+    pub fn take_rejections(&mut self) -> Vec<Rejection> {
+        std::mem::take(&mut *self.rejections.borrow_mut())
+    }
+
     /// Promise rejections nobody handled by the end of the last turn(s); drains the list.
     pub fn take_unhandled_rejections(&mut self) -> Vec<JsError> {
         let taken = std::mem::take(&mut *self.rejections.borrow_mut());
-        taken.into_iter().map(|(_, e)| e).collect()
+        taken.into_iter().map(|r| r.error).collect()
     }
 
     /// Evaluates the app's main file (module or classic script) under `budget`.

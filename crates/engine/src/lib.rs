@@ -11,7 +11,7 @@ mod meter;
 mod ops;
 
 pub use error::{Fatal, JsError};
-pub use isolate::{Isolate, IsolateOptions, ScriptKind};
+pub use isolate::{Isolate, IsolateOptions, Rejection, ScriptKind};
 pub use loader::{ModuleSource, SourceError};
 pub use ops::{settle, LoopHandle, Ready, Settle};
 pub use rquickjs;
