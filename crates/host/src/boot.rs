@@ -20,7 +20,8 @@ const STARTUP_WALL: Duration = Duration::from_secs(10);
 /// Native stack JavaScript may use; loop threads get far more (see `server`).
 pub(crate) const JS_STACK: usize = 1 << 20;
 
-/// A booted isolate. Field order matters: `web` holds JS values and must drop first.
+/// A booted isolate. (`web` holds JS values and a reference to the runtime, so it may
+/// drop in either order; it is declared first and drops first.)
 pub(crate) struct Live {
     pub web: Web,
     pub iso: Isolate,
@@ -112,9 +113,11 @@ pub(crate) async fn finish(
     app: &Arc<App>,
     hooks: WebOptions,
 ) -> Result<Live, BootError> {
+    // (`web` keeps the engine runtime alive until its own JS values are released, so
+    // the drop order of these does not matter; dropping `web` first is still tidier.)
     let Prepared {
-        web,
         mut iso,
+        web,
         hooks: target,
     } = prepared;
     *target.borrow_mut() = Some(hooks);

@@ -210,10 +210,18 @@ impl Pool {
     /// (or 503s if it hit a limit), and on a limit discard the isolate.
     fn after_turn(&self, app: usize, slot: &Slot, outcome: Result<(), Fatal>) {
         let name = self.apps[app].name();
+        let limit = self.apps[app].config.limits.cpu;
+        let mut outcome = outcome;
         if let Ok(mut live) = slot.live.try_borrow_mut() {
-            if let Some(l) = live.as_mut() {
-                for err in l.iso.take_unhandled_rejections() {
-                    log::app(name, Level::Error, &format!("Uncaught (in promise) {err}"));
+            if let (Some(l), Ok(())) = (live.as_mut(), &outcome) {
+                // `unhandledrejection` listeners run as a turn of their own.
+                match l.web.report_rejections(&mut l.iso, Some(limit)) {
+                    Ok(errors) => {
+                        for err in errors {
+                            log::app(name, Level::Error, &format!("Uncaught (in promise) {err}"));
+                        }
+                    }
+                    Err(fatal) => outcome = Err(fatal),
                 }
             }
             slot.active.set(Instant::now());

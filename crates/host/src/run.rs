@@ -104,13 +104,14 @@ async fn run(path: &Path) -> i32 {
         }
     };
     let kind = ScriptKind::detect(&app.main, &source);
-    let code = drive(&mut iso, &app.main, &source, kind, &failed).await;
+    let code = drive(&mut iso, &web, &app.main, &source, kind, &failed).await;
     drop(web);
     code
 }
 
 async fn drive(
     iso: &mut Isolate,
+    web: &nano_web::Web,
     name: &str,
     source: &str,
     kind: ScriptKind,
@@ -128,9 +129,17 @@ async fn drive(
         }
     }
     loop {
-        if let Some(err) = iso.take_unhandled_rejections().into_iter().next() {
-            print_error("Uncaught (in promise) ", &err);
-            return 1;
+        match web.report_rejections(iso, None) {
+            Ok(errors) => {
+                if let Some(err) = errors.into_iter().next() {
+                    print_error("Uncaught (in promise) ", &err);
+                    return 1;
+                }
+            }
+            Err(fatal) => {
+                eprintln!("error: {fatal}");
+                return 1;
+            }
         }
         if failed.get() {
             return 1;

@@ -77,12 +77,16 @@ pub struct WebOptions {
     pub uncaught: Rc<dyn Fn(JsError)>,
 }
 
-/// The host's handle on the Web APIs installed in one isolate. Holds JS values: drop it
-/// before the isolate.
+/// The host's handle on the Web APIs installed in one isolate. It holds JS values, and a
+/// reference to the engine runtime that keeps it alive until those are released, so it
+/// may be dropped before or after its isolate.
 pub struct Web {
     bodies: Rc<body::BodyTable>,
     dispatch: Persistent<Function<'static>>,
     bind: Persistent<Function<'static>>,
+    unhandled: Persistent<Function<'static>>,
+    // Last: dropped after the values above.
+    _runtime: nano_engine::rquickjs::Runtime,
 }
 
 /// Installs every Web API into the isolate's global scope.
@@ -98,13 +102,15 @@ pub fn install(isolate: &mut Isolate, options: WebOptions) -> Result<Web, JsErro
                 let f: Function = api.get(name).map_err(|e| JsError::catch(ctx, e))?;
                 Ok(Persistent::save(ctx, f))
             };
-            Ok((get("dispatch")?, get("bind")?))
+            Ok((get("dispatch")?, get("bind")?, get("unhandledRejection")?))
         })
         .map_err(|f| JsError::new("Error", f.to_string()))??;
     Ok(Web {
         bodies,
         dispatch: result.0,
         bind: result.1,
+        unhandled: result.2,
+        _runtime: isolate.runtime().clone(),
     })
 }
 
@@ -135,6 +141,42 @@ impl Web {
         };
         bind.call::<_, ()>((ns, env))
             .map_err(|e| JsError::catch(ctx, e))
+    }
+
+    /// Fires `unhandledrejection` on the global scope for each promise rejected with no
+    /// handler in the last turn(s); returns the ones no listener canceled (to be logged
+    /// or, for `nanod run`, to fail the process).
+    /// Listeners run under `budget`, like any other turn.
+    pub fn report_rejections(
+        &self,
+        iso: &mut Isolate,
+        budget: Option<std::time::Duration>,
+    ) -> Result<Vec<JsError>, Fatal> {
+        let rejections = iso.take_rejections();
+        if rejections.is_empty() {
+            return Ok(Vec::new());
+        }
+        let fire = self.unhandled.clone();
+        iso.enter(budget, move |ctx| {
+            let mut unhandled = Vec::new();
+            let fire = fire.restore(ctx).ok();
+            for r in rejections {
+                let not_canceled = match (&fire, r.promise.restore(ctx), r.reason.restore(ctx)) {
+                    (Some(f), Ok(promise), Ok(reason)) => {
+                        f.call::<_, bool>((promise, reason)).unwrap_or_else(|_| {
+                            // A failure inside the glue: report the rejection anyway.
+                            let _ = ctx.catch();
+                            true
+                        })
+                    }
+                    _ => true,
+                };
+                if not_canceled {
+                    unhandled.push(r.error);
+                }
+            }
+            unhandled
+        })
     }
 
     /// Hands a request to the app. The outcome reaches [`WebOptions::respond`] with the

@@ -551,3 +551,317 @@ fn an_error_listener_that_throws_does_not_loop() {
         out.errors
     );
 }
+
+#[test]
+fn abort_signal_timeout_and_any_validate_their_arguments() {
+    support::check(
+        r#"
+        // [EnforceRange] unsigned long long.
+        for (const bad of [-1, NaN, Infinity, -Infinity, 2 ** 53]) throws(() => AbortSignal.timeout(bad), TypeError);
+        throws(() => AbortSignal.timeout(), TypeError);
+        eq(AbortSignal.timeout(0.9).aborted, false, "fractions truncate");
+        // sequence<AbortSignal>.
+        throws(() => AbortSignal.any(), TypeError);
+        throws(() => AbortSignal.any(5), TypeError);
+        throws(() => AbortSignal.any([new AbortController().signal, {}]), TypeError);
+        throws(() => AbortSignal.any(null), TypeError);
+        await new Promise((r) => setTimeout(r, 5));
+        "#,
+    );
+}
+
+#[test]
+fn signal_abort_orders_source_then_dependents() {
+    // DOM §3.2 "signal abort": every dependent gets its reason before any event fires,
+    // then the source's abort steps run, then each dependent's.
+    support::check(
+        r#"
+        const a = new AbortController();
+        const d = AbortSignal.any([a.signal]);
+        const log = [];
+        a.signal.addEventListener("abort", () => log.push("src1:" + d.aborted + ":" + d.reason));
+        d.addEventListener("abort", (e) => log.push("dep:" + e.isTrusted));
+        a.signal.addEventListener("abort", () => log.push("src2"));
+        a.abort("r");
+        eq(log, ["src1:true:r", "src2", "dep:true"]);
+
+        // A dependent of a dependent follows the original sources.
+        const b = new AbortController();
+        const d1 = AbortSignal.any([b.signal]);
+        const d2 = AbortSignal.any([d1, new AbortController().signal]);
+        b.abort(3);
+        eq([d1.aborted, d2.aborted, d2.reason], [true, true, 3]);
+
+        // A dependent aborted by one source ignores the others afterwards.
+        const x = new AbortController(), y = new AbortController();
+        const xy = AbortSignal.any([x.signal, y.signal]);
+        let fired = 0;
+        xy.onabort = () => fired++;
+        y.abort("y"); x.abort("x");
+        eq([xy.reason, fired], ["y", 1]);
+
+        // The listener a signal option removes is gone before the abort event's listeners run.
+        const c = new AbortController(), t = new EventTarget();
+        const hits = [];
+        c.signal.addEventListener("abort", () => t.dispatchEvent(new Event("ping")));
+        t.addEventListener("ping", () => hits.push("ping"), { signal: c.signal });
+        c.abort();
+        eq(hits, []);
+        "#,
+    );
+}
+
+#[test]
+fn event_init_dictionaries_are_validated() {
+    support::check(
+        r#"
+        for (const C of [Event, CustomEvent, ErrorEvent]) {
+          throws(() => new C("x", 5), TypeError);
+          throws(() => new C("x", "s"), TypeError);
+          eq(new C("x", null).bubbles, false);
+        }
+        throws(() => new PromiseRejectionEvent("x"), TypeError);
+        throws(() => new PromiseRejectionEvent("x", {}), TypeError);
+        throws(() => new PromiseRejectionEvent("x", { promise: 1 }), TypeError);
+        const p = Promise.resolve();
+        const init = { promise: p, reason: "r", cancelable: true };
+        const pre = new PromiseRejectionEvent("unhandledrejection", init);
+        init.reason = "changed";
+        eq([pre.promise === p, pre.reason, pre.cancelable], [true, "r", true]);
+        const ee = new ErrorEvent("error", { message: 5, lineno: -1, colno: 2.7, filename: "f.js" });
+        eq([ee.message, ee.lineno, ee.colno, ee.filename, ee.error], ["5", 4294967295, 2, "f.js", undefined]);
+        "#,
+    );
+}
+
+#[test]
+fn listener_options_follow_the_boolean_or_dictionary_union() {
+    support::check(
+        r#"
+        const t = new EventTarget();
+        const log = [];
+        const f = () => log.push("f");
+        t.addEventListener("x", f, 1); // a non-object is the capture boolean
+        t.removeEventListener("x", f, false);
+        t.dispatchEvent(new Event("x"));
+        t.removeEventListener("x", f, { capture: "yes" });
+        t.dispatchEvent(new Event("x"));
+        eq(log, ["f"]);
+        // An aborted signal adds nothing; a non-signal is a TypeError.
+        t.addEventListener("y", f, { signal: AbortSignal.abort() });
+        t.dispatchEvent(new Event("y"));
+        eq(log, ["f"]);
+        throws(() => t.addEventListener("y", f, { signal: {} }), TypeError);
+        "#,
+    );
+}
+
+#[test]
+fn interfaces_follow_webidl_shape() {
+    // WebIDL §3.7: attributes are accessors on the prototype, members are enumerable,
+    // and @@toStringTag is a data property naming the interface.
+    support::check(
+        r#"
+        const ifaces = { DOMException, Event, CustomEvent, EventTarget, AbortSignal, AbortController, ErrorEvent, PromiseRejectionEvent,
+          URL, URLSearchParams, TextEncoder, TextDecoder, Headers, Request, Response, Performance, PerformanceEntry, PerformanceMark,
+          PerformanceMeasure, Navigator, ReadableStream };
+        for (const [name, C] of Object.entries(ifaces)) {
+          const tag = Object.getOwnPropertyDescriptor(C.prototype, Symbol.toStringTag);
+          eq([tag.value, tag.writable, tag.enumerable, tag.configurable], [name, false, false, true], name);
+        }
+        const attrs = { Event: ["type", "target", "currentTarget", "eventPhase", "bubbles", "cancelable", "defaultPrevented", "timeStamp", "isTrusted"],
+          AbortSignal: ["aborted", "reason", "onabort"], URL: ["href", "origin", "protocol", "host", "searchParams", "hash"],
+          TextDecoder: ["encoding", "fatal", "ignoreBOM"], DOMException: ["name", "message", "code"], Navigator: ["userAgent"],
+          Performance: ["timeOrigin"], PerformanceEntry: ["name", "entryType", "startTime", "duration"], URLSearchParams: ["size"] };
+        for (const [name, list] of Object.entries(attrs)) {
+          for (const a of list) {
+            const d = Object.getOwnPropertyDescriptor(ifaces[name].prototype, a);
+            assert(d && typeof d.get === "function" && d.enumerable, `${name}.${a} is an enumerable getter`);
+          }
+        }
+        assert(Object.getOwnPropertyDescriptor(URL.prototype, "toJSON").enumerable, "operations are enumerable");
+        assert(Object.getOwnPropertyDescriptor(URL, "canParse").enumerable, "static operations are enumerable");
+        // The global scope is an EventTarget.
+        assert(globalThis instanceof EventTarget, "globalThis instanceof EventTarget");
+        assert(performance instanceof EventTarget, "performance instanceof EventTarget");
+        let got = 0;
+        performance.addEventListener("custom", () => got++);
+        performance.dispatchEvent(new Event("custom"));
+        eq(got, 1);
+        eq([typeof navigator.userAgent, navigator instanceof Navigator, self === globalThis], ["string", true, true]);
+        throws(() => new Navigator(), TypeError);
+        "#,
+    );
+}
+
+#[test]
+fn event_handler_attributes() {
+    // HTML §8.1.8.1: the listener keeps its place when the handler is replaced, null and
+    // non-objects remove it, and returning false cancels the event.
+    support::check(
+        r#"
+        const ac = new AbortController();
+        const s = ac.signal;
+        const log = [];
+        s.addEventListener("abort", () => log.push("first"));
+        s.onabort = () => log.push("old");
+        s.addEventListener("abort", () => log.push("last"));
+        const handler = () => log.push("new");
+        s.onabort = handler;
+        eq(s.onabort === handler, true);
+        ac.abort();
+        eq(log, ["first", "new", "last"]);
+        s.onabort = 5;
+        eq(s.onabort, null);
+        const t = new AbortController().signal;
+        t.onabort = () => false;
+        const ev = new Event("abort", { cancelable: true });
+        eq(t.dispatchEvent(ev), false, "returning false cancels");
+        t.onabort = null;
+        eq(t.dispatchEvent(new Event("abort", { cancelable: true })), true);
+        "#,
+    );
+}
+
+#[test]
+fn global_onerror_is_an_on_error_event_handler() {
+    support::check(
+        r#"
+        assert("onerror" in globalThis && "onunhandledrejection" in globalThis, "global handlers exist");
+        eq(onerror, null);
+        const seen = [];
+        const err = new Error("boom");
+        onerror = function (message, filename, lineno, colno, error) {
+          seen.push([this === globalThis, message, filename, lineno, colno, error === err]);
+          return true; // cancels: the error is not reported further
+        };
+        reportError(err);
+        eq(seen, [[true, "boom", "", 0, 0, true]]);
+        onerror = null;
+        eq(onerror, null);
+        throws(() => reportError(), TypeError);
+        // A non-ErrorEvent "error" event gets the event itself.
+        let got;
+        globalThis.onerror = (e) => { got = e; };
+        const plain = new Event("error");
+        dispatchEvent(plain);
+        eq(got === plain, true);
+        globalThis.onerror = null;
+        "#,
+    );
+}
+
+#[test]
+fn assigning_onerror_first_loads_the_events_area() {
+    support::check(
+        r#"
+        let called = 0;
+        onerror = () => { called++; return true; };
+        setTimeout(() => { throw new Error("from a timer"); }, 0);
+        await new Promise((r) => setTimeout(r, 5));
+        eq(called, 1);
+        "#,
+    );
+}
+
+#[test]
+fn dependent_signals_with_listeners_stay_alive() {
+    // DOM §3.2.1: a dependent signal with abort listeners must not be collected while its
+    // sources can still abort, even when nothing else refers to it.
+    support::check(
+        r#"
+        const c = new AbortController();
+        let fired = 0, algorithm = 0;
+        AbortSignal.any([c.signal]).onabort = () => fired++;
+        AbortSignal.any([c.signal]).addEventListener("abort", () => fired++);
+        const t = new EventTarget();
+        t.addEventListener("x", () => algorithm++, { signal: AbortSignal.any([AbortSignal.any([c.signal])]) });
+        // Many unobserved dependents: they may be collected.
+        for (let i = 0; i < 1000; i++) AbortSignal.any([c.signal]);
+        const unobserved = new WeakRef(AbortSignal.any([c.signal]));
+        const requestSignal = new WeakRef(new Request("http://a/", { signal: c.signal }).signal);
+        await new Promise((r) => setTimeout(r, 1));
+        eq([unobserved.deref(), requestSignal.deref()], [undefined, undefined], "the source holds them weakly");
+        c.abort();
+        t.dispatchEvent(new Event("x"));
+        eq([fired, algorithm], [2, 0]);
+        "#,
+    );
+}
+
+#[test]
+fn legacy_init_event() {
+    // DOM §2.2 initEvent / §2.4 initCustomEvent: no effect while dispatching.
+    support::check(
+        r#"
+        const e = new Event("a", { cancelable: true });
+        e.preventDefault();
+        e.stopPropagation();
+        e.initEvent("b", true);
+        eq([e.type, e.bubbles, e.cancelable, e.defaultPrevented, e.cancelBubble], ["b", true, false, false, false]);
+        throws(() => e.initEvent(), TypeError);
+        const t = new EventTarget();
+        t.addEventListener("b", (ev) => ev.initEvent("changed"));
+        t.dispatchEvent(e);
+        eq(e.type, "b");
+        const c = new CustomEvent("c", { detail: 1 });
+        c.initCustomEvent("d", false, true, { x: 2 });
+        eq([c.type, c.cancelable, c.detail], ["d", true, { x: 2 }]);
+        "#,
+    );
+}
+
+#[test]
+fn a_listener_object_without_handle_event_reports_a_type_error() {
+    support::check(
+        r#"
+        const errors = [];
+        addEventListener("error", (e) => { errors.push(e.error instanceof TypeError); e.preventDefault(); });
+        const t = new EventTarget();
+        const ran = [];
+        const listener = { handleEvent: 1 };
+        t.addEventListener("x", listener);
+        t.addEventListener("x", () => ran.push("next"));
+        t.dispatchEvent(new Event("x"));
+        listener.handleEvent = function (e) { ran.push(this === listener && e.type); };
+        t.dispatchEvent(new Event("x"));
+        eq([errors, ran], [[true], ["next", "x", "next"]]);
+        "#,
+    );
+}
+
+#[test]
+fn unhandledrejection_fires_on_the_global_and_can_be_canceled() {
+    let out = support::run(
+        r#"
+        addEventListener("unhandledrejection", (e) => {
+          console.log(e.constructor.name, e.type, e.reason.message, e.promise instanceof Promise, e.cancelable);
+          if (e.reason.message === "handled") e.preventDefault();
+        });
+        Promise.reject(new Error("handled"));
+        Promise.reject(new Error("reported"));
+        const late = Promise.reject(new Error("caught in time"));
+        late.catch(() => {});
+        "#,
+    );
+    assert_eq!(
+        out.text(),
+        [
+            "PromiseRejectionEvent unhandledrejection handled true true",
+            "PromiseRejectionEvent unhandledrejection reported true true",
+        ]
+    );
+    assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
+    assert!(out.errors[0].contains("reported"));
+}
+
+#[test]
+fn onunhandledrejection_handler_attribute_works_too() {
+    let lines = support::check(
+        r#"
+        globalThis.onunhandledrejection = (e) => { console.log("seen", String(e.reason)); e.preventDefault(); };
+        Promise.reject("plain value");
+        "#,
+    );
+    assert_eq!(lines, ["seen plain value"]);
+}

@@ -197,3 +197,21 @@ fn inspect_shows_the_sorted_list() {
     let lines = support::check(r#"console.log(new Headers({ B: "2", a: "1" }));"#);
     assert_eq!(lines, ["Headers { a: '1', b: '2' }"]);
 }
+
+#[test]
+fn iterators_are_webidl_pair_iterators() {
+    support::check(
+        r#"
+        const h = new Headers({ b: "2", a: "1" });
+        const it = h.keys();
+        eq(Object.prototype.toString.call(it), "[object Headers Iterator]");
+        eq(Headers.prototype[Symbol.iterator] === Headers.prototype.entries, true);
+        eq(it.next(), { value: "a", done: false });
+        h.append("c", "3");
+        eq([...it], ["b", "c"]);
+        throws(() => Object.getPrototypeOf(it).next.call([]), TypeError);
+        throws(() => Headers.prototype.entries.call({}), TypeError);
+        eq([...h.values()], ["1", "2", "3"]);
+        "#,
+    );
+}

@@ -212,3 +212,91 @@ fn timer_globals_are_functions_not_enumerable() {
         "#,
     );
 }
+
+#[test]
+fn timeouts_convert_like_webidl_long() {
+    // HTML timer initialization: the timeout is a WebIDL `long` (wraps modulo 2^32),
+    // then negative values become 0; a non-function handler is stringified at once.
+    support::check(
+        r#"
+        const log = [];
+        let code = { toString() { log.push("stringified"); return "globalThis.__ran = true"; } };
+        setTimeout(code, 0);
+        eq(log, ["stringified"]);
+        setTimeout(() => log.push("wrapped"), 2 ** 32 + 1); // = 1 ms
+        setTimeout(() => log.push("big"), 2 ** 31);         // wraps to -2^31, then 0
+        await new Promise((r) => setTimeout(r, 30));
+        eq(log, ["stringified", "big", "wrapped"]);
+        eq(globalThis.__ran, true);
+        "#,
+    );
+}
+
+#[test]
+fn clear_timeout_ignores_what_is_not_a_live_id() {
+    support::check(
+        r#"
+        for (const v of [undefined, null, "x", {}, -1, 0, 1e20, NaN]) { clearTimeout(v); clearInterval(v); }
+        const fired = [];
+        const id = setTimeout(() => fired.push("kept"), 1);
+        clearTimeout(String(id + 1000));
+        clearTimeout(id + 0.5 - 0.5 + 1000);
+        const other = setTimeout(() => fired.push("cleared by string id"), 1);
+        clearTimeout(String(other));
+        await new Promise((r) => setTimeout(r, 10));
+        eq(fired, ["kept"]);
+        "#,
+    );
+}
+
+#[test]
+fn performance_mark_and_measure() {
+    // User Timing L3 §3.1.
+    support::check(
+        r#"
+        const a = performance.mark("a", { startTime: 5, detail: { x: [1] } });
+        assert(a instanceof PerformanceMark && a instanceof PerformanceEntry, "a PerformanceMark");
+        eq([a.name, a.entryType, a.startTime, a.duration, a.detail], ["a", "mark", 5, 0, { x: [1] }]);
+        const now = performance.mark("now");
+        assert(now.startTime > 0 && now.startTime <= performance.now(), "defaults to now");
+        eq(now.detail, null);
+        performance.mark("b", { startTime: 15 });
+
+        const m = performance.measure("m", "a", "b");
+        assert(m instanceof PerformanceMeasure, "a PerformanceMeasure");
+        eq(m.toJSON(), { name: "m", entryType: "measure", startTime: 5, duration: 10 });
+        eq([performance.measure("s", { start: "a", duration: 3 }).duration, performance.measure("e", { end: 20, duration: 4 }).startTime], [3, 16]);
+        eq(performance.measure("o", { start: 1, end: "b", detail: "d" }).detail, "d");
+        const toNow = performance.measure("toNow", "a");
+        assert(toNow.startTime === 5 && toNow.duration > 0, "start mark to now");
+        eq(performance.measure("all").startTime, 0);
+
+        throws(() => performance.measure("x", "missing"), DOMException, "SyntaxError");
+        throws(() => performance.measure("x", { detail: 1 }), TypeError);
+        throws(() => performance.measure("x", { start: 1 }, "b"), TypeError);
+        throws(() => performance.measure("x", { start: 1, end: 2, duration: 1 }), TypeError);
+        throws(() => performance.measure("x", { start: -1 }), TypeError);
+        throws(() => performance.mark("x", { startTime: -1 }), TypeError);
+        throws(() => performance.mark(), TypeError);
+        throws(() => new PerformanceEntry(), TypeError);
+        throws(() => new PerformanceMeasure(), TypeError);
+        eq(new PerformanceMark("free").entryType, "mark");
+
+        const marks = performance.getEntriesByType("mark");
+        eq(marks.map((e) => e.name).sort(), ["a", "b", "now"]);
+        eq(marks.map((e) => e.startTime), [5, 15, now.startTime].sort((x, y) => x - y), "chronological");
+        eq(performance.getEntriesByName("a").length, 1);
+        eq(performance.getEntriesByName("m", "mark").length, 0);
+        const times = performance.getEntries().map((e) => e.startTime);
+        eq(times, times.slice().sort((x, y) => x - y), "chronological");
+        performance.clearMarks("a");
+        eq(performance.getEntriesByName("a"), []);
+        performance.clearMarks();
+        eq(performance.getEntriesByType("mark"), []);
+        assert(performance.getEntriesByType("measure").length > 0, "measures kept");
+        performance.clearMeasures();
+        eq(performance.getEntries(), []);
+        eq(Object.prototype.toString.call(m), "[object PerformanceMeasure]");
+        "#,
+    );
+}

@@ -280,3 +280,50 @@ fn inspect_url_and_params() {
         ]
     );
 }
+
+#[test]
+fn webidl_argument_conversions() {
+    support::check(
+        r#"
+        // USVString conversion throws on Symbols; records reject Symbol keys.
+        throws(() => new URL(Symbol()), TypeError);
+        throws(() => new URLSearchParams({ [Symbol("s")]: 1, k: "v" }), TypeError);
+        throws(() => new URLSearchParams("a=1").append(Symbol(), "1"), TypeError);
+        // Non-enumerable keys are skipped.
+        eq(new URLSearchParams(Object.defineProperty({ k: "v" }, "hidden", { value: 1 })).toString(), "k=v");
+        // Required arguments.
+        throws(() => URL.canParse(), TypeError);
+        throws(() => URL.parse(), TypeError);
+        throws(() => new URL(), TypeError);
+        // has/delete with an undefined value act as if it were not given.
+        const p = new URLSearchParams("a=1&b=2&a=3");
+        eq([p.has("a", undefined), p.has("a", "3"), p.has("a", "4")], [true, true, false]);
+        p.delete("a", undefined);
+        eq(p.toString(), "b=2");
+        "#,
+    );
+}
+
+#[test]
+fn search_params_iterators_are_webidl_pair_iterators() {
+    // WebIDL §3.7.10: class string "URLSearchParams Iterator", next() on a shared
+    // prototype inheriting %IteratorPrototype%, @@iterator === entries, live by index.
+    support::check(
+        r#"
+        const p = new URLSearchParams("a=1&b=2");
+        const it = p.entries();
+        eq(Object.prototype.toString.call(it), "[object URLSearchParams Iterator]");
+        const proto = Object.getPrototypeOf(it);
+        eq([proto === Object.getPrototypeOf(p.keys()), typeof proto.next, Object.getPrototypeOf(proto) === Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()))], [true, "function", true]);
+        eq(URLSearchParams.prototype[Symbol.iterator] === URLSearchParams.prototype.entries, true);
+        eq(it.next(), { value: ["a", "1"], done: false });
+        p.append("c", "3");
+        eq([...it], [["b", "2"], ["c", "3"]], "live");
+        eq(it.next(), { done: true }, "JSON drops the undefined value");
+        throws(() => proto.next.call({}), TypeError);
+        throws(() => URLSearchParams.prototype.keys.call({}), TypeError);
+        eq([...p.keys()], ["a", "b", "c"]);
+        eq([...p.values()], ["1", "2", "3"]);
+        "#,
+    );
+}

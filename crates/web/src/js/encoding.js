@@ -5,10 +5,10 @@
 class TextEncoder {
   get encoding() { return "utf-8"; }
   // The argument is a USVString (WebIDL): lone surrogates become U+FFFD.
-  encode(input = "") { return ops.utf8Encode(String(input).toWellFormed()); }
+  encode(input = "") { return ops.utf8Encode(`${input}`.toWellFormed()); }
   encodeInto(source, destination) {
     if (!(destination instanceof Uint8Array)) throw new TypeError("Failed to execute 'encodeInto' on 'TextEncoder': parameter 2 is not of type 'Uint8Array'.");
-    source = String(source).toWellFormed();
+    source = `${source}`.toWellFormed();
     let read = 0, written = 0;
     for (const ch of source) {
       const cp = ch.codePointAt(0);
@@ -72,14 +72,14 @@ class TextDecoder {
 // The base64 work is in Rust (a 10 MB string must not cost a JS loop per byte).
 function btoa(data) {
   if (arguments.length === 0) throw new TypeError("Failed to execute 'btoa': 1 argument required, but only 0 present.");
-  const encoded = ops.base64Encode(String(data));
+  const encoded = ops.base64Encode(`${data}`);
   if (encoded == null) throw new DOMException("Failed to execute 'btoa': The string to be encoded contains characters outside of the Latin1 range.", "InvalidCharacterError");
   return encoded;
 }
 
 function atob(data) {
   if (arguments.length === 0) throw new TypeError("Failed to execute 'atob': 1 argument required, but only 0 present.");
-  const decoded = ops.base64Decode(String(data));
+  const decoded = ops.base64Decode(`${data}`);
   if (decoded == null) throw new DOMException("Failed to execute 'atob': The string to be decoded is not correctly encoded.", "InvalidCharacterError");
   return decoded;
 }
@@ -88,3 +88,5 @@ defineGlobal("TextEncoder", TextEncoder);
 defineGlobal("TextDecoder", TextDecoder);
 defineGlobal("btoa", btoa);
 defineGlobal("atob", atob);
+
+internal.webidlInterface(TextEncoder, TextDecoder);

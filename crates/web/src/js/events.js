@@ -15,12 +15,12 @@ class DOMException extends Error {
   #message;
   constructor(message = "", options = "Error") {
     super();
-    this.#message = String(message);
+    this.#message = `${message}`;
     if (options !== null && typeof options === "object") {
-      this.#name = "name" in options ? String(options.name) : "Error";
+      this.#name = "name" in options ? `${options.name}` : "Error";
       if ("cause" in options) Object.defineProperty(this, "cause", { value: options.cause, writable: true, configurable: true });
     } else {
-      this.#name = String(options);
+      this.#name = `${options}`;
     }
   }
   get name() { return this.#name; }
@@ -44,14 +44,23 @@ for (const [constName, code] of Object.entries(DOM_EXCEPTION_CONSTANTS)) {
 
 const eventInternals = new WeakMap();
 
+// WebIDL dictionary conversion: undefined and null are the empty dictionary, any other
+// non-object is a TypeError.
+function dictionary(value, iface, type) {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" && typeof value !== "function") throw new TypeError(`Failed to construct '${iface}': The provided value is not of type '${type}'.`);
+  return value;
+}
+
 class Event {
   #type; #bubbles; #cancelable; #composed; #timeStamp;
-  constructor(type, init = {}) {
-    if (arguments.length === 0) throw new TypeError("Failed to construct 'Event': 1 argument required, but only 0 present.");
-    this.#type = String(type);
-    this.#bubbles = !!(init && init.bubbles);
-    this.#cancelable = !!(init && init.cancelable);
-    this.#composed = !!(init && init.composed);
+  constructor(type, init = undefined) {
+    if (arguments.length === 0) throw new TypeError(`Failed to construct '${new.target.name}': 1 argument required, but only 0 present.`);
+    this.#type = `${type}`;
+    init = dictionary(init, new.target.name, "EventInit");
+    this.#bubbles = !!init.bubbles;
+    this.#cancelable = !!init.cancelable;
+    this.#composed = !!init.composed;
     this.#timeStamp = ops.now();
     eventInternals.set(this, { target: null, currentTarget: null, phase: 0, stop: false, stopImmediate: false, canceled: false, dispatching: false, passive: false, trusted: false });
   }
@@ -62,6 +71,16 @@ class Event {
   get timeStamp() { return this.#timeStamp; }
   get target() { return eventInternals.get(this).target; }
   get srcElement() { return eventInternals.get(this).target; }
+  // DOM §2.2 (legacy): re-initializes an event that is not being dispatched.
+  initEvent(type, bubbles = false, cancelable = false) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'initEvent' on 'Event': 1 argument required, but only 0 present.");
+    const s = eventInternals.get(this);
+    if (s.dispatching) return;
+    Object.assign(s, { stop: false, stopImmediate: false, canceled: false, trusted: false, target: null });
+    this.#type = `${type}`;
+    this.#bubbles = !!bubbles;
+    this.#cancelable = !!cancelable;
+  }
   get currentTarget() { return eventInternals.get(this).currentTarget; }
   get eventPhase() { return eventInternals.get(this).phase; }
   get defaultPrevented() { return eventInternals.get(this).canceled; }
@@ -83,8 +102,18 @@ for (const [k, v] of Object.entries({ NONE: 0, CAPTURING_PHASE: 1, AT_TARGET: 2,
 
 class CustomEvent extends Event {
   #detail;
-  constructor(type, init = {}) { super(type, init); this.#detail = init && init.detail !== undefined ? init.detail : null; }
+  constructor(type, init = undefined) {
+    super(type, init);
+    init = dictionary(init, "CustomEvent", "CustomEventInit");
+    this.#detail = init.detail !== undefined ? init.detail : null;
+  }
   get detail() { return this.#detail; }
+  initCustomEvent(type, bubbles = false, cancelable = false, detail = null) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'initCustomEvent' on 'CustomEvent': 1 argument required, but only 0 present.");
+    if (eventInternals.get(this).dispatching) return;
+    this.initEvent(type, bubbles, cancelable);
+    this.#detail = detail;
+  }
   get [Symbol.toStringTag]() { return "CustomEvent"; }
 }
 
@@ -96,7 +125,10 @@ function listenersOf(target) {
 }
 function flattenOptions(options) {
   if (typeof options === "boolean") return { capture: options, once: false, passive: false, signal: undefined };
-  if (options === null || typeof options !== "object") return { capture: false, once: false, passive: false, signal: undefined };
+  // (boolean or dictionary): undefined and null are the empty dictionary, other
+  // non-objects become the capture boolean.
+  if (options === undefined || options === null) return { capture: false, once: false, passive: false, signal: undefined };
+  if (typeof options !== "object" && typeof options !== "function") return { capture: !!options, once: false, passive: false, signal: undefined };
   return { capture: !!options.capture, once: !!options.once, passive: !!options.passive, signal: options.signal };
 }
 
@@ -110,19 +142,20 @@ class EventTarget {
     if (typeof callback !== "function" && typeof callback !== "object") throw new TypeError("Failed to execute 'addEventListener': parameter 2 is not of type 'Object'.");
     if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError("Failed to execute 'addEventListener': member signal is not of type AbortSignal.");
     if (signal && signal.aborted) return;
-    type = String(type);
+    type = `${type}`;
     const map = listenersOf(self);
     let list = map.get(type);
     if (!list) { list = []; map.set(type, list); }
     if (list.some((l) => l.callback === callback && l.capture === capture)) return;
     const entry = { callback, capture, once, passive, removed: false };
     list.push(entry);
-    if (signal) signal.addEventListener("abort", () => self.removeEventListener(type, callback, { capture }));
+    if (type === "abort" && self instanceof AbortSignal) self[SIGNAL_RETAIN]();
+    if (signal) signal[SIGNAL_ADD_ALGORITHM](() => self.removeEventListener(type, callback, { capture }));
   }
   removeEventListener(type, callback, options) {
     const self = this ?? globalThis;
     const { capture } = flattenOptions(options);
-    const list = listenersOf(self).get(String(type));
+    const list = listenersOf(self).get(`${type}`);
     if (!list) return;
     const i = list.findIndex((l) => l.callback === callback && l.capture === capture);
     if (i >= 0) { list[i].removed = true; list.splice(i, 1); }
@@ -150,7 +183,13 @@ class EventTarget {
           try {
             const cb = entry.callback;
             if (typeof cb === "function") cb.call(self, event);
-            else if (cb && typeof cb.handleEvent === "function") cb.handleEvent(event);
+            else {
+              // WebIDL "call a user object's operation": handleEvent is looked up now,
+              // and a non-callable one is a TypeError (reported like any listener error).
+              const handleEvent = cb.handleEvent;
+              if (typeof handleEvent !== "function") throw new TypeError("The listener's handleEvent is not a function");
+              handleEvent.call(cb, event);
+            }
           } catch (err) {
             reportException(err);
           }
@@ -171,34 +210,74 @@ class EventTarget {
   get [Symbol.toStringTag]() { return "EventTarget"; }
 }
 
-function defineEventHandler(proto, type) {
-  const key = Symbol("on" + type);
-  Object.defineProperty(proto, "on" + type, {
-    get() { return this[key] ?? null; },
+// HTML §8.1.8.1 event handler attributes. The listener is added when the attribute is
+// first set to a callback and keeps its place when the value is replaced; null removes
+// it. Non-objects read back as null ([LegacyTreatNonObjectAsNull]). A handler returning
+// false cancels the event; the global scope's onerror (an OnErrorEventHandler) gets
+// (message, filename, lineno, colno, error) and cancels by returning true.
+const eventHandlers = new WeakMap();
+function defineEventHandler(target, type, onError = false) {
+  Object.defineProperty(target, "on" + type, {
+    get() {
+      const h = eventHandlers.get(this ?? globalThis)?.get(type);
+      return h ? h.fn : null;
+    },
     set(fn) {
-      if (this[key]) this.removeEventListener(type, this[key].wrapper);
-      if (typeof fn === "function") {
-        const wrapper = (e) => fn.call(this, e);
-        this[key] = { fn, wrapper };
-        this.addEventListener(type, wrapper);
-        Object.defineProperty(this[key], "valueOf", { value: () => fn });
-      } else this[key] = null;
+      const self = this ?? globalThis;
+      let handlers = eventHandlers.get(self);
+      if (!handlers) { handlers = new Map(); eventHandlers.set(self, handlers); }
+      let h = handlers.get(type);
+      if (fn === null || (typeof fn !== "object" && typeof fn !== "function")) {
+        if (h) { handlers.delete(type); self.removeEventListener(type, h.listener); }
+        return;
+      }
+      if (h) { h.fn = fn; return; }
+      h = { fn, listener: null };
+      h.listener = function (event) {
+        const f = h.fn;
+        if (typeof f !== "function") return;
+        if (onError && event instanceof ErrorEvent && event.type === "error") {
+          if (f.call(self, event.message, event.filename, event.lineno, event.colno, event.error) === true) event.preventDefault();
+        } else if (f.call(self, event) === false) {
+          event.preventDefault();
+        }
+      };
+      handlers.set(type, h);
+      self.addEventListener(type, h.listener);
     },
     configurable: true,
     enumerable: true,
   });
-  const desc = Object.getOwnPropertyDescriptor(proto, "on" + type);
-  const get = desc.get;
-  desc.get = function () { const h = get.call(this); return h ? h.fn : null; };
-  Object.defineProperty(proto, "on" + type, desc);
 }
 
 const ABORT_SIGNAL_TOKEN = Symbol("AbortSignal");
 const SIGNAL_ABORT = Symbol("abort");
+const SIGNAL_ADD_ALGORITHM = Symbol("addAlgorithm");
 
+// WebIDL [EnforceRange] unsigned long long.
+function enforceRangeULL(value, what) {
+  let n = Number(value);
+  if (!Number.isFinite(n)) throw new TypeError(`${what} is not a finite number.`);
+  n = Math.trunc(n);
+  if (n < 0 || n > Number.MAX_SAFE_INTEGER) throw new TypeError(`${what} is outside the accepted range of 0 to ${Number.MAX_SAFE_INTEGER}.`);
+  return n;
+}
+
+// DOM §3.2. A dependent signal (from AbortSignal.any) follows its source signals, which
+// are never themselves dependent. A source refers to its dependents weakly, except those
+// with abort listeners or algorithms (DOM §3.2.1 "Garbage collection"), so a long-lived
+// source does not keep every signal derived from it alive.
+const SIGNAL_RETAIN = Symbol("retain");
 class AbortSignal extends EventTarget {
   #aborted = false;
   #reason = undefined;
+  #algorithms = new Set();
+  #sources = new Set();
+  #dependents = new Set(); // WeakRefs (each dependent's #ref)
+  #retained = new Set(); // dependents that must stay alive
+  #sweepAt = 64;
+  #dependent = false;
+  #ref = null;
   constructor(token) {
     if (token !== ABORT_SIGNAL_TOKEN) throw new TypeError("Illegal constructor");
     super();
@@ -208,27 +287,87 @@ class AbortSignal extends EventTarget {
   throwIfAborted() { if (this.#aborted) throw this.#reason; }
   static abort(reason) {
     const s = new AbortSignal(ABORT_SIGNAL_TOKEN);
-    s[SIGNAL_ABORT](reason);
+    s.#aborted = true;
+    s.#reason = reason === undefined ? new DOMException("This operation was aborted", "AbortError") : reason;
     return s;
   }
-  static timeout(ms) {
+  static timeout(milliseconds) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'timeout' on 'AbortSignal': 1 argument required, but only 0 present.");
+    const ms = enforceRangeULL(milliseconds, "Failed to execute 'timeout' on 'AbortSignal': Value");
     const s = new AbortSignal(ABORT_SIGNAL_TOKEN);
-    setTimeout(() => s[SIGNAL_ABORT](new DOMException("The operation timed out.", "TimeoutError")), ms);
+    setTimeout(() => s[SIGNAL_ABORT](new DOMException("The operation timed out.", "TimeoutError")), Math.min(ms, 2147483647));
     return s;
   }
   static any(signals) {
-    const s = new AbortSignal(ABORT_SIGNAL_TOKEN);
-    for (const src of signals) {
-      if (src.aborted) { s[SIGNAL_ABORT](src.reason); return s; }
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'any' on 'AbortSignal': 1 argument required, but only 0 present.");
+    if (signals === null || (typeof signals !== "object" && typeof signals !== "function") || typeof signals[Symbol.iterator] !== "function") {
+      throw new TypeError("Failed to execute 'any' on 'AbortSignal': The provided value cannot be converted to a sequence.");
     }
-    for (const src of signals) src.addEventListener("abort", () => s[SIGNAL_ABORT](src.reason), { once: true });
-    return s;
+    const list = [];
+    for (const signal of signals) {
+      if (!(signal instanceof AbortSignal)) throw new TypeError("Failed to execute 'any' on 'AbortSignal': Failed to convert value to 'AbortSignal'.");
+      list.push(signal);
+    }
+    const result = new AbortSignal(ABORT_SIGNAL_TOKEN);
+    for (const signal of list) {
+      if (signal.#aborted) { result.#aborted = true; result.#reason = signal.#reason; return result; }
+    }
+    result.#dependent = true;
+    result.#ref = new WeakRef(result);
+    for (const signal of list) {
+      for (const source of signal.#dependent ? signal.#sources : [signal]) {
+        result.#sources.add(source);
+        source.#addDependent(result);
+      }
+    }
+    return result;
   }
+  #addDependent(dependent) {
+    if (this.#dependents.size >= this.#sweepAt) {
+      for (const ref of this.#dependents) if (ref.deref() === undefined) this.#dependents.delete(ref);
+      this.#sweepAt = Math.max(64, this.#dependents.size * 2);
+    }
+    this.#dependents.add(dependent.#ref);
+  }
+  // Called when an abort listener or algorithm is added.
+  [SIGNAL_RETAIN]() {
+    if (this.#dependent && !this.#aborted) for (const source of this.#sources) source.#retained.add(this);
+  }
+  [SIGNAL_ADD_ALGORITHM](algorithm) {
+    if (this.#aborted) return;
+    this.#algorithms.add(algorithm);
+    this[SIGNAL_RETAIN]();
+  }
+  // "signal abort": every dependent gets the reason first, then each runs its abort steps.
   [SIGNAL_ABORT](reason) {
     if (this.#aborted) return;
     this.#aborted = true;
     this.#reason = reason === undefined ? new DOMException("This operation was aborted", "AbortError") : reason;
-    this.dispatchEvent(new Event("abort"));
+    const toAbort = [];
+    for (const ref of this.#dependents) {
+      const dependent = ref.deref();
+      if (dependent === undefined || dependent.#aborted) continue;
+      dependent.#aborted = true;
+      dependent.#reason = this.#reason;
+      toAbort.push(dependent);
+    }
+    this.#runAbortSteps();
+    for (const dependent of toAbort) dependent.#runAbortSteps();
+  }
+  #runAbortSteps() {
+    const algorithms = [...this.#algorithms];
+    this.#algorithms.clear();
+    for (const source of this.#sources) { source.#dependents.delete(this.#ref); source.#retained.delete(this); }
+    this.#sources.clear();
+    for (const ref of this.#dependents) ref.deref()?.#sources.delete(this);
+    this.#dependents.clear();
+    this.#retained.clear();
+    for (const algorithm of algorithms) {
+      try { algorithm(); } catch (err) { reportException(err); }
+    }
+    const event = new Event("abort");
+    eventInternals.get(event).trusted = true;
+    this.dispatchEvent(event);
   }
   get [Symbol.toStringTag]() { return "AbortSignal"; }
 }
@@ -241,22 +380,47 @@ class AbortController {
   get [Symbol.toStringTag]() { return "AbortController"; }
 }
 
+// WebIDL `unsigned long`.
+function toUnsignedLong(v) {
+  const n = Number(v);
+  return Number.isFinite(n) ? Math.trunc(n) >>> 0 : 0;
+}
+
+// HTML §8.1.7.2. The init dictionary is read once, when the event is constructed.
 class ErrorEvent extends Event {
-  #init;
-  constructor(type, init = {}) { super(type, init); this.#init = init || {}; }
-  get message() { return this.#init.message ?? ""; }
-  get filename() { return this.#init.filename ?? ""; }
-  get lineno() { return this.#init.lineno ?? 0; }
-  get colno() { return this.#init.colno ?? 0; }
-  get error() { return this.#init.error; }
+  #message; #filename; #lineno; #colno; #error;
+  constructor(type, init = undefined) {
+    super(type, init);
+    init = dictionary(init, "ErrorEvent", "ErrorEventInit");
+    this.#message = init.message === undefined ? "" : `${init.message}`;
+    this.#filename = init.filename === undefined ? "" : `${init.filename}`;
+    this.#lineno = toUnsignedLong(init.lineno);
+    this.#colno = toUnsignedLong(init.colno);
+    this.#error = init.error;
+  }
+  get message() { return this.#message; }
+  get filename() { return this.#filename; }
+  get lineno() { return this.#lineno; }
+  get colno() { return this.#colno; }
+  get error() { return this.#error; }
   get [Symbol.toStringTag]() { return "ErrorEvent"; }
 }
 
+// HTML §8.1.7.3: `promise` is a required member (an object).
 class PromiseRejectionEvent extends Event {
-  #init;
-  constructor(type, init) { super(type, init); this.#init = init; }
-  get promise() { return this.#init.promise; }
-  get reason() { return this.#init.reason; }
+  #promise; #reason;
+  constructor(type, init) {
+    if (arguments.length < 2) throw new TypeError(`Failed to construct 'PromiseRejectionEvent': 2 arguments required, but only ${arguments.length} present.`);
+    init = dictionary(init, "PromiseRejectionEvent", "PromiseRejectionEventInit");
+    const promise = init.promise;
+    if (promise === undefined) throw new TypeError("Failed to construct 'PromiseRejectionEvent': required member promise is undefined.");
+    if (promise === null || (typeof promise !== "object" && typeof promise !== "function")) throw new TypeError("Failed to construct 'PromiseRejectionEvent': member promise is not an object.");
+    super(type, init);
+    this.#promise = promise;
+    this.#reason = init.reason;
+  }
+  get promise() { return this.#promise; }
+  get reason() { return this.#reason; }
   get [Symbol.toStringTag]() { return "PromiseRejectionEvent"; }
 }
 
@@ -264,20 +428,43 @@ for (const [name, value] of Object.entries({ DOMException, Event, CustomEvent, E
   defineGlobal(name, value);
 }
 
-// The global scope is an EventTarget.
+// The global scope is an EventTarget (HTML: WorkerGlobalScope inherits from EventTarget).
 listenersOf(globalThis);
+if (Object.getPrototypeOf(globalThis) === Object.prototype) Object.setPrototypeOf(globalThis, EventTarget.prototype);
+// HR-Time: Performance inherits from EventTarget (the core defines it before this area
+// can load, so the link is made here; `performance instanceof EventTarget` loads this
+// area first).
+if (Object.getPrototypeOf(internal.Performance.prototype) === Object.prototype) {
+  Object.setPrototypeOf(internal.Performance.prototype, EventTarget.prototype);
+  Object.setPrototypeOf(internal.Performance, EventTarget);
+}
+// WorkerGlobalScope's handlers (unhandledrejection is not fired yet; see the notes).
+defineEventHandler(globalThis, "error", true);
+defineEventHandler(globalThis, "unhandledrejection");
+defineEventHandler(globalThis, "rejectionhandled");
 for (const name of ["addEventListener", "removeEventListener", "dispatchEvent"]) {
   defineGlobal(name, EventTarget.prototype[name]);
 }
 
+// HTML §8.1.4.7 "notify about rejected promises": one trusted, cancelable
+// PromiseRejectionEvent on the global scope per promise rejected with no handler by the
+// end of a turn. True means nothing canceled it, so the rejection is reported.
+internal.fireUnhandledRejection = function fireUnhandledRejection(promise, reason) {
+  const event = new PromiseRejectionEvent("unhandledrejection", { promise, reason, cancelable: true });
+  eventInternals.get(event).trusted = true;
+  return EventTarget.prototype.dispatchEvent.call(globalThis, event);
+};
+
 let reporting = 0;
 defineGlobal("reportError", function reportError(error) {
+  if (arguments.length === 0) throw new TypeError("Failed to execute 'reportError': 1 argument required, but only 0 present.");
   if (reporting > 0) { ops.uncaught(error); return; }
   reporting++;
   try { reportErrorEvent(error); } finally { reporting--; }
 });
 function reportErrorEvent(error) {
   const event = new ErrorEvent("error", { cancelable: true, message: error && error.message, error });
+  eventInternals.get(event).trusted = true;
   const notCanceled = globalThis.dispatchEvent(event);
   if (notCanceled) ops.uncaught(error);
 }
@@ -301,3 +488,5 @@ class FetchEvent extends Event {
   get [Symbol.toStringTag]() { return "FetchEvent"; }
 }
 defineGlobal("FetchEvent", FetchEvent);
+
+internal.webidlInterface(DOMException, Event, CustomEvent, EventTarget, AbortSignal, AbortController, ErrorEvent, PromiseRejectionEvent, FetchEvent);

@@ -94,10 +94,9 @@ class Headers {
     if (typeof callback !== "function") throw new TypeError("Failed to execute 'forEach' on 'Headers': parameter 1 is not of type 'Function'.");
     for (const [name, value] of liveHeaderEntries(this)) callback.call(thisArg, value, name, this);
   }
-  *entries() { yield* liveHeaderEntries(this); }
-  *keys() { for (const [name] of liveHeaderEntries(this)) yield name; }
-  *values() { for (const [, value] of liveHeaderEntries(this)) yield value; }
-  [Symbol.iterator]() { return this.entries(); }
+  entries() { return headersIterator(liveHeaderEntries(checkHeaders(this))); }
+  keys() { return headersIterator(liveHeaderPart(checkHeaders(this), 0)); }
+  values() { return headersIterator(liveHeaderPart(checkHeaders(this), 1)); }
   get [Symbol.toStringTag]() { return "Headers"; }
   [INSPECT_CUSTOM]() {
     const obj = {};
@@ -123,6 +122,17 @@ function sortedHeaderEntries(headers) {
 // WebIDL pair iterators walk the current "value pairs to iterate over" by index, so
 // changes made while iterating are seen (the sorted list is rebuilt when the header
 // list changed: every mutation either replaces the array or grows it).
+const headersIterator = pairIterator("Headers");
+function checkHeaders(value) {
+  if (!(value instanceof Headers)) throw new TypeError("Illegal invocation");
+  return value;
+}
+function* liveHeaderPart(headers, index) {
+  for (const pair of liveHeaderEntries(headers)) yield pair[index];
+}
+// WebIDL: @@iterator is the entries function itself.
+Object.defineProperty(Headers.prototype, Symbol.iterator, { value: Headers.prototype.entries, writable: true, configurable: true });
+
 function* liveHeaderEntries(headers) {
   let list, length, pairs;
   for (let i = 0; ; i++) {

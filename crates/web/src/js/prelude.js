@@ -52,6 +52,18 @@ for (const [area, names] of Object.entries(LAZY_GLOBALS)) {
   for (const name of names) lazyGlobal(name, area);
 }
 
+// An event handler attribute of the global scope: reading or assigning it loads the
+// events area, which puts the real accessor in place.
+function lazyEventHandler(name) {
+  Object.defineProperty(globalThis, name, {
+    configurable: true,
+    enumerable: true,
+    get() { need("events"); return globalThis[name]; },
+    set(value) { need("events"); globalThis[name] = value; },
+  });
+}
+for (const name of ["onerror", "onunhandledrejection", "onrejectionhandled"]) lazyEventHandler(name);
+
 const LEVEL = { debug: 0, info: 1, log: 2, warn: 3, error: 4 };
 const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom");
 const STREAM_DISTURBED = Symbol("disturbed");
@@ -65,4 +77,49 @@ function reportException(err) {
   globalThis.reportError(err);
 }
 
-Object.assign(internal, { need, areaLoaded, defineGlobal, LEVEL, INSPECT_CUSTOM, STREAM_DISTURBED, FETCH_EVENT, reportException });
+// WebIDL §3.7: an interface's operations and attributes are enumerable, and its
+// @@toStringTag is a data property. Classes write `get [Symbol.toStringTag]()` for
+// brevity; this turns that into the data property once the class is complete.
+function webidlInterface(...classes) {
+  for (const C of classes) {
+    for (const target of [C.prototype, C]) {
+      for (const key of Object.getOwnPropertyNames(target)) {
+        if (target === C ? key === "prototype" || key === "length" || key === "name" : key === "constructor") continue;
+        const d = Object.getOwnPropertyDescriptor(target, key);
+        if (!d.enumerable && d.configurable) {
+          d.enumerable = true;
+          Object.defineProperty(target, key, d);
+        }
+      }
+    }
+    const tag = Object.getOwnPropertyDescriptor(C.prototype, Symbol.toStringTag);
+    if (tag && tag.get) Object.defineProperty(C.prototype, Symbol.toStringTag, { value: tag.get.call(C.prototype), configurable: true });
+  }
+}
+
+// WebIDL §3.7.10 pair iterators: the objects entries()/keys()/values() return share a
+// prototype whose class string is "<Interface> Iterator", with a next() method and
+// %IteratorPrototype% above it. `wrap(generator)` makes one from a generator.
+const ITERATOR_STATE = Symbol("iterator");
+function pairIterator(name) {
+  const iteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf([][Symbol.iterator]()));
+  const proto = Object.create(iteratorPrototype);
+  Object.defineProperty(proto, "next", {
+    value: function next() {
+      const state = this !== null && typeof this === "object" ? this[ITERATOR_STATE] : undefined;
+      if (!state || state.name !== name) throw new TypeError(`next method called on an object that is not a ${name} Iterator`);
+      return state.generator.next();
+    },
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
+  Object.defineProperty(proto, Symbol.toStringTag, { value: `${name} Iterator`, configurable: true });
+  return function wrap(generator) {
+    const it = Object.create(proto);
+    Object.defineProperty(it, ITERATOR_STATE, { value: { name, generator } });
+    return it;
+  };
+}
+
+Object.assign(internal, { need, webidlInterface, pairIterator, areaLoaded, defineGlobal, LEVEL, INSPECT_CUSTOM, STREAM_DISTURBED, FETCH_EVENT, reportException });

@@ -41,14 +41,14 @@ class Request {
       r.redirect = init.redirect;
     }
     const { AbortController, AbortSignal } = need("events");
-    const controller = new AbortController();
+    // Fetch: the request's signal is a dependent signal of the given one.
     const parentSignal = init.signal !== undefined ? init.signal : source ? source.signal : null;
     if (parentSignal) {
       if (!(parentSignal instanceof AbortSignal)) throw new TypeError("Failed to construct 'Request': member signal is not of type AbortSignal.");
-      if (parentSignal.aborted) controller.abort(parentSignal.reason);
-      else parentSignal.addEventListener("abort", () => controller.abort(parentSignal.reason), { once: true });
+      r.signal = AbortSignal.any([parentSignal]);
+    } else {
+      r.signal = new AbortController().signal;
     }
-    r.signal = controller.signal;
     this[REQ] = r;
     const headersInit = init.headers !== undefined ? init.headers : source ? source.headers : undefined;
     const headers = new Headers(headersInit);

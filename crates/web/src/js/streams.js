@@ -248,3 +248,5 @@ function takeNativeBody(stream) {
 defineGlobal("ReadableStream", ReadableStream);
 defineGlobal("ReadableStreamDefaultReader", ReadableStreamDefaultReader);
 defineGlobal("ReadableStreamDefaultController", ReadableStreamDefaultController);
+
+internal.webidlInterface(ReadableStream, ReadableStreamDefaultReader, ReadableStreamDefaultController);

@@ -7,8 +7,9 @@ const URL_QUERY_OBJECT = Symbol("urlQueryObject");
 const PARAMS_LIST = Symbol("paramsList");
 const PARAMS_URL = Symbol("paramsUrl");
 
+// WebIDL USVString: ToString (a Symbol is a TypeError), lone surrogates to U+FFFD.
 function usvString(v) {
-  return String(v).toWellFormed ? String(v).toWellFormed() : String(v);
+  return `${v}`.toWellFormed();
 }
 
 class URL {
@@ -20,9 +21,11 @@ class URL {
     this[URL_QUERY_OBJECT] = null;
   }
   static canParse(url, base = undefined) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'canParse' on 'URL': 1 argument required, but only 0 present.");
     return ops.urlParse(usvString(url), base === undefined ? undefined : usvString(base)) != null;
   }
   static parse(url, base = undefined) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'parse' on 'URL': 1 argument required, but only 0 present.");
     try { return new URL(url, base); } catch { return null; }
   }
   #set(which, value) {
@@ -122,7 +125,8 @@ class URLSearchParams {
         const list = [];
         for (const key of Reflect.ownKeys(init)) {
           const d = Reflect.getOwnPropertyDescriptor(init, key);
-          if (!d || !d.enumerable || typeof key === "symbol") continue;
+          if (!d || !d.enumerable) continue;
+          if (typeof key === "symbol") throw new TypeError("Failed to construct 'URLSearchParams': Cannot convert a Symbol value to a string");
           list.push([usvString(key), usvString(init[key])]);
         }
         this[PARAMS_LIST] = list;
@@ -185,10 +189,9 @@ class URLSearchParams {
       callback.call(thisArg, v, k, this);
     }
   }
-  *entries() { for (let i = 0; i < this[PARAMS_LIST].length; i++) yield [...this[PARAMS_LIST][i]]; }
-  *keys() { for (let i = 0; i < this[PARAMS_LIST].length; i++) yield this[PARAMS_LIST][i][0]; }
-  *values() { for (let i = 0; i < this[PARAMS_LIST].length; i++) yield this[PARAMS_LIST][i][1]; }
-  [Symbol.iterator]() { return this.entries(); }
+  entries() { return paramsIterator(paramsPairs(checkParams(this), -1)); }
+  keys() { return paramsIterator(paramsPairs(checkParams(this), 0)); }
+  values() { return paramsIterator(paramsPairs(checkParams(this), 1)); }
   toString() { return serializeParams(this[PARAMS_LIST]); }
   get [Symbol.toStringTag]() { return "URLSearchParams"; }
   [INSPECT_CUSTOM]() {
@@ -199,3 +202,20 @@ class URLSearchParams {
 
 defineGlobal("URL", URL);
 defineGlobal("URLSearchParams", URLSearchParams);
+
+const paramsIterator = internal.pairIterator("URLSearchParams");
+function checkParams(value) {
+  if (!(value instanceof URLSearchParams)) throw new TypeError("Illegal invocation");
+  return value;
+}
+// Walks the live list by index (WebIDL pair iterator); part -1 is the whole pair.
+function* paramsPairs(params, part) {
+  for (let i = 0; i < params[PARAMS_LIST].length; i++) {
+    const pair = params[PARAMS_LIST][i];
+    yield part < 0 ? [pair[0], pair[1]] : pair[part];
+  }
+}
+// WebIDL: @@iterator is the entries function itself.
+Object.defineProperty(URLSearchParams.prototype, Symbol.iterator, { value: URLSearchParams.prototype.entries, writable: true, configurable: true });
+
+internal.webidlInterface(URL, URLSearchParams);

@@ -25,7 +25,20 @@ const executionContext = Object.freeze(new ExecutionContext(CONTEXT_TOKEN));
 
 defineGlobal("ExecutionContext", ExecutionContext);
 defineGlobal("self", globalThis);
-defineGlobal("navigator", Object.freeze({ userAgent: "NANO", hardwareConcurrency: 1, language: "en-US", languages: ["en-US"] }));
+// HTML §8.9.1 (the WorkerNavigator subset that makes sense on a server).
+const NAVIGATOR_TOKEN = Symbol("Navigator");
+const navigatorLanguages = Object.freeze(["en-US"]);
+class Navigator {
+  constructor(token) { if (token !== NAVIGATOR_TOKEN) throw new TypeError("Illegal constructor"); }
+  get userAgent() { return "NANO"; }
+  get hardwareConcurrency() { return 1; }
+  get language() { return "en-US"; }
+  get languages() { return navigatorLanguages; }
+  get onLine() { return true; }
+  get [Symbol.toStringTag]() { return "Navigator"; }
+}
+defineGlobal("Navigator", Navigator);
+defineGlobal("navigator", new Navigator(NAVIGATOR_TOKEN));
 
 function invokeHandler(request) {
   if (appHandler) {
@@ -113,4 +126,15 @@ function bind(namespace, env) {
   }
 }
 
-return { dispatch, bind };
+internal.webidlInterface(Headers, Request, Response, Performance, PerformanceEntry, PerformanceMark, PerformanceMeasure, ExecutionContext, Navigator);
+
+// For the host, after each turn, per promise rejected with no handler (the engine's
+// `Isolate::take_rejections`): fires "unhandledrejection" on the global scope; true
+// means it was not canceled and should be reported. Without the events area loaded no
+// listener can exist, so nothing is fired.
+function unhandledRejection(promise, reason) {
+  if (!areaLoaded("events")) return true;
+  return need("events").fireUnhandledRejection(promise, reason);
+}
+
+return { dispatch, bind, unhandledRejection };

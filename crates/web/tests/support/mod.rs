@@ -50,7 +50,7 @@ pub fn run(source: &str) -> Outcome {
             Err(f) => out.borrow_mut().errors.push(f.to_string()),
         }
         loop {
-            for e in iso.take_unhandled_rejections() {
+            for e in web.report_rejections(&mut iso, None).unwrap_or_default() {
                 out.borrow_mut()
                     .errors
                     .push(format!("unhandled rejection: {e}"));
