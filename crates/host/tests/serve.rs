@@ -155,6 +155,15 @@ routes = ["b.test/*"]
 
 const NEIGHBOUR: &str = r#"export default { fetch() { return new Response("ok"); } };"#;
 
+/// A server with a CPU-limited app `spin` (its code `spin_js`) beside a well-behaved
+/// app `good`, on one loop thread so they share it.
+fn spin_beside_good(cpu_ms: u32, spin_js: &str) -> TestServer {
+    let config = format!(
+        "threads = 1\n[apps.spin]\nmain = \"spin.js\"\nroutes = [\"spin.test/*\"]\n[apps.spin.limits]\ncpu_ms = {cpu_ms}\n[apps.good]\nmain = \"good.js\"\nroutes = [\"good.test/*\"]\n"
+    );
+    TestServer::start(&config, &[("spin.js", spin_js), ("good.js", NEIGHBOUR)])
+}
+
 /// After a limit kill the app is paused briefly (longer each time); it then answers
 /// again from a fresh isolate. Returns the body it answers with.
 fn recovers(s: &TestServer, host: &str, path: &str) -> String {
@@ -220,31 +229,15 @@ routes = ["good.test/*"]
 
 #[test]
 fn infinite_loop_is_stopped_near_the_cpu_limit_and_neighbours_keep_answering() {
-    let s = TestServer::start(
-        r#"
-threads = 1
-[apps.spin]
-main = "spin.js"
-routes = ["spin.test/*"]
-[apps.spin.limits]
-cpu_ms = 50
-[apps.good]
-main = "good.js"
-routes = ["good.test/*"]
-"#,
-        &[
-            (
-                "spin.js",
-                r#"export default { async fetch(req) {
+    let s = spin_beside_good(
+        50,
+        r#"export default { async fetch(req) {
                      const p = new URL(req.url).pathname;
                      if (p === "/spin") { while (true) {} }
                      if (p === "/caught") { try { while (true) {} } catch (e) { return new Response("escaped"); } }
                      if (p === "/slices") { for (;;) { const end = Date.now() + 10; while (Date.now() < end) {} await null; await new Promise(r => setTimeout(r, 0)); } }
                      return new Response("alive");
                    } };"#,
-            ),
-            ("good.js", NEIGHBOUR),
-        ],
     );
     for path in ["/spin", "/caught", "/slices"] {
         let start = Instant::now();
@@ -261,23 +254,7 @@ routes = ["good.test/*"]
 
 #[test]
 fn an_app_that_keeps_breaking_its_limits_is_paused_and_its_neighbour_stays_fast() {
-    let s = TestServer::start(
-        r#"
-threads = 1
-[apps.spin]
-main = "spin.js"
-routes = ["spin.test/*"]
-[apps.spin.limits]
-cpu_ms = 30
-[apps.good]
-main = "good.js"
-routes = ["good.test/*"]
-"#,
-        &[
-            ("spin.js", "export default { fetch() { for (;;) {} } };"),
-            ("good.js", NEIGHBOUR),
-        ],
-    );
+    let s = spin_beside_good(30, "export default { fetch() { for (;;) {} } };");
     // Hammer the spinner; count how many requests actually ran (CPU-limit 503s) versus
     // were refused during the pause.
     let (mut ran, mut paused) = (0, 0);
