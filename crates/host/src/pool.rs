@@ -212,24 +212,26 @@ impl Pool {
         let name = self.apps[app].name();
         let limit = self.apps[app].config.limits.cpu;
         let mut outcome = outcome;
-        if let Ok(mut live) = slot.live.try_borrow_mut() {
-            if let (Some(l), Ok(())) = (live.as_mut(), &outcome) {
-                // `unhandledrejection` listeners run as a turn of their own.
-                match l.web.report_rejections(&mut l.iso, Some(limit)) {
-                    Ok(errors) => {
-                        for err in errors {
-                            log::app(name, Level::Error, &format!("Uncaught (in promise) {err}"));
-                        }
+        // Callers hold no borrow here; `try_` only so a mistake cannot panic a loop thread.
+        let mut live = slot.live.try_borrow_mut().ok();
+        if let (Some(Some(l)), Ok(())) = (live.as_deref_mut(), &outcome) {
+            // `unhandledrejection` listeners run as a turn of their own.
+            match l.web.report_rejections(&mut l.iso, Some(limit)) {
+                Ok(errors) => {
+                    for err in errors {
+                        log::app(name, Level::Error, &format!("Uncaught (in promise) {err}"));
                     }
-                    Err(fatal) => outcome = Err(fatal),
                 }
+                Err(fatal) => outcome = Err(fatal),
             }
-            slot.active.set(Instant::now());
-            flush(&slot.outbox, outcome.as_ref().err());
-            if let Err(fatal) = outcome {
-                self.penalize(app);
-                log::app(name, Level::Error, &format!("isolate discarded: {fatal}"));
-                fail_all(&slot.inflight, || Reply::Fatal(fatal.clone()));
+        }
+        slot.active.set(Instant::now());
+        flush(&slot.outbox, outcome.as_ref().err());
+        if let Err(fatal) = outcome {
+            self.penalize(app);
+            log::app(name, Level::Error, &format!("isolate discarded: {fatal}"));
+            fail_all(&slot.inflight, || Reply::Fatal(fatal.clone()));
+            if let Some(live) = live.as_deref_mut() {
                 *live = None;
             }
         }
