@@ -12,6 +12,7 @@ mod glue;
 pub use glue::bytecode_len;
 mod ops;
 mod url;
+mod webidl;
 
 use std::rc::Rc;
 

@@ -357,6 +357,12 @@ pub(crate) fn build<'js>(
         })?,
     )?;
 
+    // ops.makeEnumerable(object, except): WebIDL members are enumerable.
+    ops.set(
+        "makeEnumerable",
+        Function::new(ctx.clone(), crate::webidl::make_enumerable)?,
+    )?;
+
     // ops.loadArea(name, ops, internal): loads a part of the glue on first use.
     ops.set(
         "loadArea",

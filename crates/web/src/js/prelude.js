@@ -82,16 +82,10 @@ function reportException(err) {
 // brevity; this turns that into the data property once the class is complete.
 function webidlInterface(...classes) {
   for (const C of classes) {
-    for (const target of [C.prototype, C]) {
-      for (const key of Object.getOwnPropertyNames(target)) {
-        if (target === C ? key === "prototype" || key === "length" || key === "name" : key === "constructor") continue;
-        const d = Object.getOwnPropertyDescriptor(target, key);
-        if (!d.enumerable && d.configurable) {
-          d.enumerable = true;
-          Object.defineProperty(target, key, d);
-        }
-      }
-    }
+    // Members are enumerable (WebIDL §3.7); the flag is flipped in Rust, without a
+    // descriptor object per member.
+    ops.makeEnumerable(C.prototype, ["constructor"]);
+    ops.makeEnumerable(C, ["prototype", "length", "name"]);
     const tag = Object.getOwnPropertyDescriptor(C.prototype, Symbol.toStringTag);
     if (tag && tag.get) Object.defineProperty(C.prototype, Symbol.toStringTag, { value: tag.get.call(C.prototype), configurable: true });
   }
