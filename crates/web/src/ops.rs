@@ -15,7 +15,7 @@ use nano_engine::rquickjs::{
 use nano_engine::{settle, JsError, LoopHandle};
 
 use crate::body::{BodyTable, ResponseBody};
-use crate::buffer::{copy_bytes, with_bytes};
+use crate::buffer::copy_bytes;
 use crate::encoding::{
     base64_decode, base64_encode, cstring_bytes, latin1_from_utf8, latin1_to_string,
 };
@@ -111,36 +111,6 @@ pub(crate) fn build<'js>(
         Function::new(ctx.clone(), |ctx: Ctx<'js>, s: String| {
             TypedArray::<u8>::new(ctx, s.into_bytes())
         })?,
-    )?;
-
-    // ops.utf8Decode(bufferSource, fatal, ignoreBOM) -> string
-    ops.set(
-        "utf8Decode",
-        Function::new(
-            ctx.clone(),
-            |ctx: Ctx<'js>, buf: Value<'js>, fatal: bool, ignore_bom: bool| {
-                let decoded = with_bytes(&buf, |bytes| {
-                    let bytes = if !ignore_bom {
-                        bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
-                    } else {
-                        bytes
-                    };
-                    if fatal {
-                        std::str::from_utf8(bytes).map(str::to_owned).ok()
-                    } else {
-                        Some(String::from_utf8_lossy(bytes).into_owned())
-                    }
-                });
-                match decoded {
-                    Some(Some(s)) => Ok(s),
-                    Some(None) => Err(type_error(&ctx, "The encoded data was not valid utf-8")),
-                    None => Err(type_error(
-                        &ctx,
-                        "The provided value is not of type '(ArrayBuffer or ArrayBufferView)'",
-                    )),
-                }
-            },
-        )?,
     )?;
 
     // ops.base64Encode(string) -> string | null  (btoa; null: a code unit above U+00FF)

@@ -117,7 +117,7 @@ async function consumeBody(owner, wantText) {
 }
 
 function bytesToText(data) {
-  return typeof data === "string" ? data : ops.utf8Decode(data, false, false);
+  return typeof data === "string" ? data : ops.textDecode("utf-8", data, false, false);
 }
 
 const bodyMixin = {
