@@ -168,7 +168,7 @@ impl Limits {
             path,
             &what("memory_mb"),
             raw.memory_mb.map(|v| v as u64),
-            128,
+            (d.memory_bytes >> 20) as u64,
         )?;
         if memory_mb > 64 * 1024 {
             return Err(invalid(
@@ -177,11 +177,21 @@ impl Limits {
             ));
         }
         Ok(Self {
-            cpu: Duration::from_millis(positive(path, &what("cpu_ms"), raw.cpu_ms, 50)?),
+            cpu: Duration::from_millis(positive(
+                path,
+                &what("cpu_ms"),
+                raw.cpu_ms,
+                d.cpu.as_millis() as u64,
+            )?),
             memory_bytes: (memory_mb as usize) << 20,
-            wall: Duration::from_millis(positive(path, &what("wall_ms"), raw.wall_ms, 30_000)?),
+            wall: Duration::from_millis(positive(
+                path,
+                &what("wall_ms"),
+                raw.wall_ms,
+                d.wall.as_millis() as u64,
+            )?),
             subrequests: raw.subrequests.unwrap_or(d.subrequests),
-            body_bytes: positive(path, &what("body_mb"), raw.body_mb, 100)? << 20,
+            body_bytes: positive(path, &what("body_mb"), raw.body_mb, d.body_bytes >> 20)? << 20,
         })
     }
 }
@@ -268,8 +278,12 @@ impl Config {
                 raw.max_header_bytes.map(|v| v as u64),
                 defaults.max_header_bytes as u64,
             )? as usize,
-            max_headers: positive(path, "max_headers", raw.max_headers.map(|v| v as u64), 100)?
-                as usize,
+            max_headers: positive(
+                path,
+                "max_headers",
+                raw.max_headers.map(|v| v as u64),
+                defaults.max_headers as u64,
+            )? as usize,
             shutdown_grace: ms(
                 "shutdown_grace_ms",
                 raw.shutdown_grace_ms,
