@@ -308,12 +308,6 @@ impl Isolate {
         std::mem::take(&mut *self.rejections.borrow_mut())
     }
 
-    /// Promise rejections nobody handled by the end of the last turn(s); drains the list.
-    pub fn take_unhandled_rejections(&mut self) -> Vec<JsError> {
-        let taken = std::mem::take(&mut *self.rejections.borrow_mut());
-        taken.into_iter().map(|r| r.error).collect()
-    }
-
     /// Evaluates the app's main file (module or classic script) under `budget`.
     /// Modules may use top-level await: [`main_state`](Self::main_state) tells when the
     /// evaluation settles. Returns syntax and top-level errors.

@@ -317,11 +317,6 @@ impl Pool {
             }
         }
     }
-
-    /// Number of apps with a live task on this thread.
-    pub(crate) fn live_apps(&self) -> usize {
-        self.tasks.borrow().len()
-    }
 }
 
 /// A request inside an isolate, and the CPU time charged to it so far.

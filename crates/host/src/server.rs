@@ -293,7 +293,6 @@ async fn accept_loop(
         }
     };
     let _ = tokio::time::timeout(grace, drained).await;
-    let _ = pool.live_apps();
 }
 
 /// Counts an open connection (across all threads) until dropped.

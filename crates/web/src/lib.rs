@@ -212,8 +212,3 @@ impl Web {
             .map_err(catch)
     }
 }
-
-/// A convenience for hosts: `Fatal` as the error a request sees.
-pub fn fatal_to_error(f: &Fatal) -> JsError {
-    JsError::new("Error", f.to_string())
-}
