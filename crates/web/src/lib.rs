@@ -7,9 +7,12 @@
 
 mod body;
 mod buffer;
+mod crypto;
 mod encoding;
+mod fetch;
 mod glue;
 pub use glue::bytecode_len;
+mod multipart;
 mod ops;
 mod url;
 mod webidl;

@@ -64,12 +64,13 @@ function extractBody(init) {
   if (areaLoaded("url") && init instanceof internal.URLSearchParams) {
     return [new BodyState(init.toString()), "application/x-www-form-urlencoded;charset=UTF-8"];
   }
-  if (typeof Blob === "function" && init instanceof Blob && typeof init[BLOB_BYTES] === "function") {
-    return [new BodyState(init[BLOB_BYTES]()), init.type || null];
+  // Blob, File and FormData bodies: only an app that loaded the blob area can have one.
+  if (areaLoaded("blob")) {
+    const extracted = internal.extractBlobBody(init);
+    if (extracted !== undefined) return extracted;
   }
   return [new BodyState(String(init).toWellFormed()), "text/plain;charset=UTF-8"];
 }
-var BLOB_BYTES = Symbol("blobBytes");
 
 function concatChunks(chunks, total) {
   const out = new Uint8Array(total);
@@ -136,12 +137,13 @@ const bodyMixin = {
   },
   async blob() {
     const data = await consumeBody(this, false);
-    if (typeof Blob !== "function") throw new TypeError("Blob is not supported yet");
-    const type = this.headers.get("content-type") || "";
-    return new Blob([data], { type });
+    const bytes = typeof data === "string" ? ops.utf8Encode(data) : data;
+    return need("blob").bodyToBlob(bytes, this.headers.get("content-type") ?? "");
   },
   async formData() {
-    throw new TypeError("formData() is not supported yet");
+    const data = await consumeBody(this, false);
+    const bytes = typeof data === "string" ? ops.utf8Encode(data) : data;
+    return need("blob").parseFormData(bytes, this.headers.get("content-type") ?? "");
   },
 };
 

@@ -47,6 +47,9 @@ const LAZY_GLOBALS = {
   url: ["URL", "URLSearchParams"],
   streams: ["ReadableStream", "ReadableStreamDefaultReader", "ReadableStreamDefaultController"],
   clone: ["structuredClone"],
+  crypto: ["crypto", "Crypto", "CryptoKey", "SubtleCrypto"],
+  blob: ["Blob", "File", "FormData"],
+  fetch: ["fetch"],
 };
 for (const [area, names] of Object.entries(LAZY_GLOBALS)) {
   for (const name of names) lazyGlobal(name, area);

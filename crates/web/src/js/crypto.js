@@ -1,0 +1,1 @@
+// Web Crypto (W3C Web Cryptography API): crypto, Crypto, SubtleCrypto, CryptoKey.

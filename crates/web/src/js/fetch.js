@@ -1,0 +1,2 @@
+// fetch() (Fetch standard §5.6): outbound HTTP through the host.
+var fetch;
