@@ -7,6 +7,7 @@
 
 mod body;
 mod buffer;
+mod compression;
 mod crypto;
 mod encoding;
 mod fetch;

@@ -340,6 +340,7 @@ pub(crate) fn build<'js>(
     )?;
     crate::encoding::install(ctx, &ops)?;
     crate::url::install(ctx, &ops)?;
+    crate::compression::install(ctx, &ops)?;
     crate::crypto::install(ctx, &ops, lp)?;
     crate::fetch::install(ctx, &ops, lp, bodies)?;
     crate::multipart::install(ctx, &ops)?;

@@ -122,7 +122,8 @@ fn strategy_size_and_validation() {
         throws(() => new ReadableStream({}, { highWaterMark: -1 }), RangeError);
         throws(() => new ReadableStream({}, { highWaterMark: NaN }), RangeError);
         throws(() => new ReadableStream(null), TypeError);
-        throws(() => new ReadableStream({ type: "nope" }), RangeError);
+        // WebIDL: an invalid enum value is a TypeError.
+        throws(() => new ReadableStream({ type: "nope" }), TypeError);
         // A throwing size() errors the stream and throws from enqueue.
         let c2;
         const s2 = new ReadableStream({ start(ctrl) { c2 = ctrl; } }, { size() { throw new SyntaxError("size"); } });

@@ -6,7 +6,7 @@ const BODY = Symbol("body");
 
 // Without the streams area loaded, nothing can be a ReadableStream yet.
 function isReadableStream(v) {
-  return areaLoaded("streams") && v instanceof internal.ReadableStream;
+  return areaLoaded("streams") && internal.isReadableStream(v);
 }
 
 class BodyState {
@@ -23,25 +23,25 @@ class BodyState {
   }
   get streamValue() {
     if (this.isNull) return null;
-    const { ReadableStream, nativeBodyStream } = need("streams");
     if (!this.stream) {
+      const streams = need("streams");
       if (this.used) {
         // Consumed without ever being a stream: what is left is a closed, disturbed one.
-        this.stream = new ReadableStream({ start(c) { c.close(); } });
-        this.stream[STREAM_DISTURBED] = true;
+        this.stream = streams.disturbedEmptyStream();
       } else if (this.native !== undefined) {
-        this.stream = nativeBodyStream(this.native);
+        this.stream = streams.nativeBodyStream(this.native);
         this.native = undefined;
       } else {
+        // A byte stream of the body's own copy (its buffer moves into the stream).
         const chunk = this.bytes ?? ops.utf8Encode(this.text);
         this.text = this.bytes = undefined;
-        this.stream = new ReadableStream({ start(c) { if (chunk.length) c.enqueue(chunk); c.close(); } });
+        this.stream = streams.bytesStream(chunk);
       }
     }
     return this.stream;
   }
   get disturbed() {
-    return this.used || (this.stream !== undefined && this.stream[STREAM_DISTURBED]);
+    return this.used || (this.stream !== undefined && internal.isStreamDisturbed(this.stream));
   }
 }
 
@@ -58,7 +58,7 @@ function extractBody(init) {
     return [new BodyState(copy), null];
   }
   if (isReadableStream(init)) {
-    if (init.locked || init[STREAM_DISTURBED]) throw new TypeError("The body stream is locked or already read");
+    if (internal.isStreamLocked(init) || internal.isStreamDisturbed(init)) throw new TypeError("The body stream is locked or already read");
     return [new BodyState(init), null];
   }
   if (areaLoaded("url") && init instanceof internal.URLSearchParams) {
@@ -72,37 +72,12 @@ function extractBody(init) {
   return [new BodyState(String(init).toWellFormed()), "text/plain;charset=UTF-8"];
 }
 
-function concatChunks(chunks, total) {
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) { out.set(c, offset); offset += c.length; }
-  return out;
-}
-
-async function readAllStream(stream) {
-  const reader = stream.getReader();
-  const chunks = [];
-  let total = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    if (!(value instanceof Uint8Array)) {
-      reader.releaseLock();
-      throw new TypeError("Body stream chunks must be Uint8Array");
-    }
-    chunks.push(value);
-    total += value.length;
-  }
-  reader.releaseLock();
-  return concatChunks(chunks, total);
-}
-
 // Consumes the body once (Fetch §5.3 "consume body"): resolves with a string when it
 // was one and `wantText`, else with bytes.
 async function consumeBody(owner, wantText) {
   const b = owner[BODY];
   if (b.disturbed) throw new TypeError("Body has already been used");
-  if (b.stream && b.stream.locked) throw new TypeError("Body is locked");
+  if (b.stream && internal.isStreamLocked(b.stream)) throw new TypeError("Body is locked");
   // A null body is never disturbed: reading it leaves bodyUsed false (Fetch §5.3).
   if (b.isNull) return wantText ? "" : new Uint8Array(0);
   b.used = true;
@@ -114,7 +89,7 @@ async function consumeBody(owner, wantText) {
     b.native = undefined;
     return new Uint8Array(await ops.bodyReadAll(id));
   }
-  return readAllStream(b.stream);
+  return internal.readAllBytes(b.stream);
 }
 
 function bytesToText(data) {
@@ -153,21 +128,14 @@ function applyBodyMixin(cls) {
   }
 }
 
-// A body clone (Fetch §5.3 "clone a body"): streams are split in two.
+// A body clone (Fetch §5.3 "clone a body"): a stream is teed, each side gets a branch.
 function cloneBodyState(b) {
   if (b.disturbed) throw new TypeError("Cannot clone a body that has already been used");
   if (b.isNull) return new BodyState(null);
   if (b.text !== undefined) return new BodyState(b.text);
   // Each side gets its own copy: bytes() and arrayBuffer() hand out the stored bytes.
   if (b.bytes !== undefined) return new BodyState(b.bytes.slice());
-  // Streams and host bodies: read into memory once, then both sides share the bytes.
-  const source = b.streamValue;
-  let cached;
-  const load = () => (cached ??= readAllStream(source));
-  const { ReadableStream } = need("streams");
-  const make = () => new ReadableStream({
-    async pull(c) { c.enqueue(await load()); c.close(); },
-  }, { highWaterMark: 0 });
-  b.stream = make();
-  return new BodyState(make());
+  const [mine, theirs] = need("streams").teeStream(b.streamValue);
+  b.stream = mine;
+  return new BodyState(theirs);
 }

@@ -80,7 +80,12 @@ const PLATFORM_CLASSES = [
   ["Event", "EventTarget", "AbortController"],
   ["TextEncoder", "TextDecoder"],
   ["URL", "URLSearchParams"],
-  ["ReadableStream", "ReadableStreamDefaultReader", "ReadableStreamDefaultController"],
+  [
+    "ReadableStream", "ReadableStreamDefaultReader", "ReadableStreamBYOBReader", "ReadableStreamBYOBRequest",
+    "ReadableStreamDefaultController", "ReadableByteStreamController", "WritableStream",
+    "WritableStreamDefaultWriter", "WritableStreamDefaultController", "TransformStream",
+    "TransformStreamDefaultController", "ByteLengthQueuingStrategy", "CountQueuingStrategy",
+  ],
 ];
 const platformProtos = new Set();
 let missingAreas = PLATFORM_CLASSES;

@@ -253,6 +253,7 @@ function defineEventHandler(target, type, onError = false) {
 const ABORT_SIGNAL_TOKEN = Symbol("AbortSignal");
 const SIGNAL_ABORT = Symbol("abort");
 const SIGNAL_ADD_ALGORITHM = Symbol("addAlgorithm");
+const SIGNAL_REMOVE_ALGORITHM = Symbol("removeAlgorithm");
 
 // WebIDL [EnforceRange] unsigned long long.
 function enforceRangeULL(value, what) {
@@ -337,6 +338,9 @@ class AbortSignal extends EventTarget {
     if (this.#aborted) return;
     this.#algorithms.add(algorithm);
     this[SIGNAL_RETAIN]();
+  }
+  [SIGNAL_REMOVE_ALGORITHM](algorithm) {
+    this.#algorithms.delete(algorithm);
   }
   // "signal abort": every dependent gets the reason first, then each runs its abort steps.
   [SIGNAL_ABORT](reason) {

@@ -45,7 +45,13 @@ const LAZY_GLOBALS = {
   ],
   encoding: ["TextEncoder", "TextDecoder", "atob", "btoa"],
   url: ["URL", "URLSearchParams"],
-  streams: ["ReadableStream", "ReadableStreamDefaultReader", "ReadableStreamDefaultController"],
+  streams: [
+    "ReadableStream", "ReadableStreamDefaultReader", "ReadableStreamBYOBReader", "ReadableStreamBYOBRequest",
+    "ReadableStreamDefaultController", "ReadableByteStreamController", "WritableStream",
+    "WritableStreamDefaultWriter", "WritableStreamDefaultController", "TransformStream",
+    "TransformStreamDefaultController", "ByteLengthQueuingStrategy", "CountQueuingStrategy",
+  ],
+  streamcodecs: ["TextEncoderStream", "TextDecoderStream", "CompressionStream", "DecompressionStream"],
   clone: ["structuredClone"],
   crypto: ["crypto", "Crypto", "CryptoKey", "SubtleCrypto"],
   blob: ["Blob", "File", "FormData"],
@@ -67,9 +73,21 @@ function lazyEventHandler(name) {
 }
 for (const name of ["onerror", "onunhandledrejection", "onrejectionhandled"]) lazyEventHandler(name);
 
+// Built-ins the glue relies on, taken before app code runs: an app that patches
+// Promise.prototype.then (say) must not be able to see or change how streams work.
+const intrinsics = Object.freeze({
+  Promise,
+  promiseThen: Promise.prototype.then,
+  promiseResolve: Promise.resolve.bind(Promise),
+  promiseReject: Promise.reject.bind(Promise),
+  arrayBufferTransfer: ArrayBuffer.prototype.transfer,
+  arrayBufferSlice: ArrayBuffer.prototype.slice,
+  byteLengthOf: Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength").get,
+  detachedOf: Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "detached").get,
+});
+
 const LEVEL = { debug: 0, info: 1, log: 2, warn: 3, error: 4 };
 const INSPECT_CUSTOM = Symbol.for("nodejs.util.inspect.custom");
-const STREAM_DISTURBED = Symbol("disturbed");
 const FETCH_EVENT = Symbol("fetchEvent");
 
 function inspect(value, options) {
@@ -119,4 +137,4 @@ function pairIterator(name) {
   };
 }
 
-Object.assign(internal, { need, webidlInterface, pairIterator, areaLoaded, defineGlobal, LEVEL, INSPECT_CUSTOM, STREAM_DISTURBED, FETCH_EVENT, reportException });
+Object.assign(internal, { intrinsics, need, webidlInterface, pairIterator, areaLoaded, defineGlobal, LEVEL, INSPECT_CUSTOM, FETCH_EVENT, reportException });

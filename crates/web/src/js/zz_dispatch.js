@@ -51,25 +51,18 @@ function invokeHandler(request) {
   return response;
 }
 
-async function pumpBody(stream, sink) {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      if (typeof value !== "string" && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
-        throw new TypeError("Response body stream chunks must be Uint8Array");
-      }
-      if (!(await ops.sinkWrite(sink, value))) {
-        reader.cancel().catch(() => {});
-        return;
-      }
+// Streams a JS body into a host sink; the sink's backpressure paces the reads.
+function pumpBody(stream, sink) {
+  const write = (value) => {
+    if (typeof value !== "string" && !ArrayBuffer.isView(value) && !(value instanceof ArrayBuffer)) {
+      throw new TypeError("Response body stream chunks must be Uint8Array");
     }
-    ops.sinkClose(sink);
-  } catch (err) {
+    return ops.sinkWrite(sink, value);
+  };
+  need("streams").pumpStream(stream, write).then(() => ops.sinkClose(sink), (err) => {
     ops.sinkClose(sink, String(err && err.message || err));
     reportException(err);
-  }
+  });
 }
 
 // The header list of a `new Response(text)` nobody changed (see response.js).
