@@ -14,11 +14,21 @@ const { Promise: PromiseCtor, promiseThen, promiseResolve, promiseReject, arrayB
 function noop() {}
 function resolvedWith(value) { return promiseResolve(value); }
 function rejectedWith(reason) { return promiseReject(reason); }
-// A new promise with its resolving functions, which knows whether it has settled.
+// For the default algorithms (a source without pull, a sink without write…), whose
+// promises only the streams machinery ever sees: one shared settled promise.
+const RESOLVED = promiseResolve(undefined);
+function resolvedUndefined() { return RESOLVED; }
+// A new promise with its resolving functions, which knows whether it has settled. The
+// executor is one shared function, not a closure per promise (closures are what costs
+// most per chunk in an interpreter).
+let executorResolve, executorReject;
+function captureResolvers(resolve, reject) { executorResolve = resolve; executorReject = reject; }
 class Deferred {
   constructor() {
     this.settled = false;
-    this.promise = new PromiseCtor((resolve, reject) => { this.res = resolve; this.rej = reject; });
+    this.promise = new PromiseCtor(captureResolvers);
+    this.res = executorResolve;
+    this.rej = executorReject;
   }
   resolve(value) { this.settled = true; this.res(value); }
   reject(reason) { this.settled = true; this.rej(reason); }
@@ -107,7 +117,7 @@ class Queue {
   shift() {
     const v = this.items[this.head];
     this.items[this.head++] = undefined;
-    if (this.head === this.items.length) { this.items = []; this.head = 0; }
+    if (this.head === this.items.length) { this.items.length = 0; this.head = 0; }
     else if (this.head > 1024 && this.head * 2 > this.items.length) { this.items = this.items.slice(this.head); this.head = 0; }
     return v;
   }
@@ -212,16 +222,16 @@ class ReadableStream {
       if (autoAllocateChunkSize === 0) throw new TypeError("autoAllocateChunkSize must be greater than 0");
       setUpReadableByteStreamController(r, makeByteController(),
         start ? (c) => start.call(source, c) : noop,
-        pull ? (c) => promiseCall(pull, source, c) : () => resolvedWith(undefined),
-        cancel ? (reason) => promiseCall(cancel, source, reason) : () => resolvedWith(undefined),
+        pull ? (c) => promiseCall(pull, source, c) : resolvedUndefined,
+        cancel ? (reason) => promiseCall(cancel, source, reason) : resolvedUndefined,
         hwm, autoAllocateChunkSize);
     } else {
       const sizeAlgorithm = extractSizeAlgorithm(strategyDict);
       const hwm = extractHighWaterMark(strategyDict, 1);
       setUpReadableStreamDefaultController(r, makeDefaultController(),
         start ? (c) => start.call(source, c) : noop,
-        pull ? (c) => promiseCall(pull, source, c) : () => resolvedWith(undefined),
-        cancel ? (reason) => promiseCall(cancel, source, reason) : () => resolvedWith(undefined),
+        pull ? (c) => promiseCall(pull, source, c) : resolvedUndefined,
+        cancel ? (reason) => promiseCall(cancel, source, reason) : resolvedUndefined,
         hwm, sizeAlgorithm);
     }
   }
@@ -723,6 +733,7 @@ class ReadableStreamDefaultController {
       started: false, closeRequested: false, pullAgain: false, pulling: false,
       strategySizeAlgorithm: undefined, strategyHWM: 0, pullAlgorithm: undefined, cancelAlgorithm: undefined,
       api: this, cancelSteps: defaultControllerCancelSteps, pullSteps: defaultControllerPullSteps, releaseSteps: noop,
+      onPulled: undefined, onPullFailed: undefined,
     };
   }
   static {
@@ -777,13 +788,16 @@ function readableStreamDefaultControllerCallPullIfNeeded(c) {
   if (!readableStreamDefaultControllerShouldCallPull(c)) return;
   if (c.pulling) { c.pullAgain = true; return; }
   c.pulling = true;
-  uponPromise(c.pullAlgorithm(c.api), () => {
+  // The reactions are made once per controller: this runs once per chunk.
+  c.onPulled ??= () => {
     c.pulling = false;
     if (c.pullAgain) {
       c.pullAgain = false;
       readableStreamDefaultControllerCallPullIfNeeded(c);
     }
-  }, (e) => readableStreamDefaultControllerError(c, e));
+  };
+  c.onPullFailed ??= (e) => readableStreamDefaultControllerError(c, e);
+  promiseThen.call(c.pullAlgorithm(c.api), c.onPulled, c.onPullFailed);
 }
 
 function readableStreamDefaultControllerShouldCallPull(c) {
@@ -881,6 +895,7 @@ class ReadableByteStreamController {
       strategyHWM: 0, pullAlgorithm: undefined, cancelAlgorithm: undefined,
       autoAllocateChunkSize: undefined, pendingPullIntos: [], byobRequest: null,
       api: this, cancelSteps: byteControllerCancelSteps, pullSteps: byteControllerPullSteps, releaseSteps: byteControllerReleaseSteps,
+      onPulled: undefined, onPullFailed: undefined,
     };
   }
   static {
@@ -958,13 +973,15 @@ function readableByteStreamControllerCallPullIfNeeded(c) {
   if (!readableByteStreamControllerShouldCallPull(c)) return;
   if (c.pulling) { c.pullAgain = true; return; }
   c.pulling = true;
-  uponPromise(c.pullAlgorithm(c.api), () => {
+  c.onPulled ??= () => {
     c.pulling = false;
     if (c.pullAgain) {
       c.pullAgain = false;
       readableByteStreamControllerCallPullIfNeeded(c);
     }
-  }, (e) => readableByteStreamControllerError(c, e));
+  };
+  c.onPullFailed ??= (e) => readableByteStreamControllerError(c, e);
+  promiseThen.call(c.pullAlgorithm(c.api), c.onPulled, c.onPullFailed);
 }
 
 function readableByteStreamControllerClearAlgorithms(c) {
@@ -1610,7 +1627,7 @@ function bytesStream(bytes) {
   return createReadableByteStream((c) => {
     if (bytes.byteLength > 0) readableByteStreamControllerEnqueue(byteControllerRecord(c), bytes);
     readableByteStreamControllerClose(byteControllerRecord(c));
-  }, () => resolvedWith(undefined), () => resolvedWith(undefined)).api;
+  }, resolvedUndefined, resolvedUndefined).api;
 }
 
 // Body helpers for the core (body.js).
@@ -1618,7 +1635,7 @@ function isStreamDisturbed(stream) { return streamRecord(stream)?.disturbed ?? f
 function isStreamLocked(stream) { const r = streamRecord(stream); return r !== undefined && r.reader !== undefined; }
 // A closed stream that reads as already consumed.
 function disturbedEmptyStream() {
-  const s = createReadableByteStream(noop, () => resolvedWith(undefined), () => resolvedWith(undefined));
+  const s = createReadableByteStream(noop, resolvedUndefined, resolvedUndefined);
   readableByteStreamControllerClose(s.controller);
   s.disturbed = true;
   return s.api;

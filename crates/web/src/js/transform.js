@@ -8,7 +8,7 @@ class TransformStream {
   constructor(transformer = undefined, writableStrategy = undefined, readableStrategy = undefined) {
     const r = (this.#r = {
       backpressure: undefined, backpressureChangePromise: undefined, controller: undefined,
-      readable: undefined, writable: undefined, api: this,
+      readable: undefined, writable: undefined, api: this, waitingChunk: undefined, onBackpressureRelieved: undefined,
     });
     if (transformer !== undefined && !isObject(transformer)) throw new TypeError("Failed to construct 'TransformStream': The transformer must be an object");
     const writableStrategyDict = convertStrategy(writableStrategy);
@@ -35,14 +35,14 @@ class TransformStream {
       : (chunk) => {
         try {
           transformStreamDefaultControllerEnqueue(c, chunk);
-          return resolvedWith(undefined);
+          return RESOLVED;
         } catch (e) {
           return rejectedWith(e);
         }
       };
     setUpTransformStreamDefaultController(r, c, transformAlgorithm,
-      flush ? () => promiseCall(flush, t, c.api) : () => resolvedWith(undefined),
-      cancel ? (reason) => promiseCall(cancel, t, reason) : () => resolvedWith(undefined));
+      flush ? () => promiseCall(flush, t, c.api) : resolvedUndefined,
+      cancel ? (reason) => promiseCall(cancel, t, reason) : resolvedUndefined);
     if (start) startPromise.resolve(start.call(t, c.api));
     else startPromise.resolve(undefined);
   }
@@ -97,7 +97,10 @@ class TransformStreamDefaultController {
   #r;
   constructor(token = undefined) {
     if (token !== CONSTRUCT) throw new TypeError("Illegal constructor");
-    this.#r = { stream: undefined, transformAlgorithm: undefined, flushAlgorithm: undefined, cancelAlgorithm: undefined, finishPromise: undefined, api: this };
+    this.#r = {
+      stream: undefined, transformAlgorithm: undefined, flushAlgorithm: undefined, cancelAlgorithm: undefined,
+      finishPromise: undefined, api: this, onTransformFailed: undefined,
+    };
   }
   static { makeTransformController = () => new TransformStreamDefaultController(CONSTRUCT).#r; }
   get desiredSize() {
@@ -140,10 +143,11 @@ function transformStreamDefaultControllerEnqueue(c, chunk) {
 
 function transformStreamDefaultControllerPerformTransform(c, chunk) {
   const transformPromise = c.transformAlgorithm(chunk);
-  return transformPromiseWith(transformPromise, undefined, (r) => {
+  c.onTransformFailed ??= (r) => {
     transformStreamError(c.stream, r);
     throw r;
-  });
+  };
+  return transformPromiseWith(transformPromise, undefined, c.onTransformFailed);
 }
 
 function transformStreamDefaultControllerTerminate(c) {
@@ -157,11 +161,16 @@ function transformStreamDefaultControllerTerminate(c) {
 function transformStreamDefaultSinkWriteAlgorithm(stream, chunk) {
   const c = stream.controller;
   if (stream.backpressure) {
-    return transformPromiseWith(stream.backpressureChangePromise.promise, () => {
+    // Writes reach the sink one at a time, so one slot holds the waiting chunk.
+    stream.waitingChunk = chunk;
+    stream.onBackpressureRelieved ??= () => {
       const writable = stream.writable;
+      const waiting = stream.waitingChunk;
+      stream.waitingChunk = undefined;
       if (writable.state === "erroring") throw writable.storedError;
-      return transformStreamDefaultControllerPerformTransform(c, chunk);
-    });
+      return transformStreamDefaultControllerPerformTransform(stream.controller, waiting);
+    };
+    return transformPromiseWith(stream.backpressureChangePromise.promise, stream.onBackpressureRelieved);
   }
   return transformStreamDefaultControllerPerformTransform(c, chunk);
 }
@@ -292,31 +301,33 @@ function readableStreamPipeTo(source, dest, preventClose, preventAbort, preventC
     signal[internal.SIGNAL_ADD_ALGORITHM](abortAlgorithm);
   }
 
-  // One step: wait for the destination to want a chunk, then read one and start writing
-  // it. Resolves with true once there is nothing more to do.
-  const pipeStep = () => {
-    if (shuttingDown) return resolvedWith(true);
-    return transformPromiseWith(writer.ready.promise, () => {
-      const d = newPromise();
-      readableStreamDefaultReaderRead(reader, {
-        chunk(chunk) {
-          currentWrite = transformPromiseWith(writableStreamDefaultWriterWrite(writer, chunk), undefined, noop);
-          d.resolve(false);
-        },
-        close() { d.resolve(true); },
-        error(e) { d.reject(e); },
-      });
-      return d.promise;
-    });
+  // The copy loop. It reads only while the destination wants more (desiredSize > 0),
+  // and writes each chunk as soon as it is read, without waiting for earlier writes; a
+  // chunk already queued in the source is written without a round trip through a promise.
+  let reading = false;
+  let looping = false;
+  const readRequest = {
+    chunk(chunk) {
+      reading = false;
+      currentWrite = transformPromiseWith(writableStreamDefaultWriterWrite(writer, chunk), undefined, noop);
+      if (!looping) pump();
+    },
+    // Closing and errors are seen through the readers' and writers' closed promises.
+    close() { reading = false; },
+    error() { reading = false; },
   };
-  const pipeLoop = () => {
-    const loop = newPromise();
-    const next = (done) => {
-      if (done) loop.resolve(undefined);
-      else uponPromise(pipeStep(), next, (e) => loop.reject(e));
-    };
-    next(false);
-    return loop.promise;
+  const pump = () => {
+    looping = true;
+    while (!shuttingDown && !reading) {
+      const desiredSize = writableStreamDefaultWriterGetDesiredSize(writer);
+      if (desiredSize === null || desiredSize <= 0) {
+        uponFulfillment(writer.ready.promise, pump);
+        break;
+      }
+      reading = true;
+      readableStreamDefaultReaderRead(reader, readRequest);
+    }
+    looping = false;
   };
 
   // Errors must be propagated forward.
@@ -346,7 +357,8 @@ function readableStreamPipeTo(source, dest, preventClose, preventAbort, preventC
     if (!preventCancel) shutdownWithAction(() => readableStreamCancel(source, destClosed), true, destClosed);
     else shutdown(true, destClosed);
   }
-  markHandled(pipeLoop());
+  // Starts once the destination is ready, as a pipe's first read waits for `ready`.
+  uponFulfillment(writer.ready.promise, pump);
   return promise.promise;
 }
 

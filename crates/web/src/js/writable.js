@@ -27,9 +27,9 @@ class WritableStream {
     const hwm = extractHighWaterMark(strategyDict, 1);
     setUpWritableStreamDefaultController(r, makeWritableController(),
       start ? (c) => start.call(sink, c) : noop,
-      write ? (chunk, c) => promiseCall2(write, sink, chunk, c) : () => resolvedWith(undefined),
-      close ? () => promiseCall(close, sink) : () => resolvedWith(undefined),
-      abort ? (reason) => promiseCall(abort, sink, reason) : () => resolvedWith(undefined),
+      write ? (chunk, c) => promiseCall2(write, sink, chunk, c) : resolvedUndefined,
+      close ? () => promiseCall(close, sink) : resolvedUndefined,
+      abort ? (reason) => promiseCall(abort, sink, reason) : resolvedUndefined,
       hwm, sizeAlgorithm);
   }
   static {
@@ -380,6 +380,7 @@ class WritableStreamDefaultController {
       abortReason: undefined, aborted: false, started: false, strategySizeAlgorithm: undefined, strategyHWM: 0,
       writeAlgorithm: undefined, closeAlgorithm: undefined, abortAlgorithm: undefined, api: this,
       abortSteps: writableControllerAbortSteps, errorSteps: writableControllerErrorSteps,
+      onWritten: undefined, onWriteFailed: undefined,
     };
   }
   static { makeWritableController = () => new WritableStreamDefaultController(CONSTRUCT).#r; }
@@ -505,7 +506,8 @@ function writableStreamDefaultControllerProcessWrite(c, chunk) {
   const stream = c.stream;
   writableStreamMarkFirstWriteRequestInFlight(stream);
   const sinkWritePromise = c.writeAlgorithm(chunk, c.api);
-  uponPromise(sinkWritePromise, () => {
+  // Made once per controller: this runs once per chunk.
+  c.onWritten ??= () => {
     writableStreamFinishInFlightWrite(stream);
     const state = stream.state;
     dequeueValue(c);
@@ -513,10 +515,12 @@ function writableStreamDefaultControllerProcessWrite(c, chunk) {
       writableStreamUpdateBackpressure(stream, writableStreamDefaultControllerGetBackpressure(c));
     }
     writableStreamDefaultControllerAdvanceQueueIfNeeded(c);
-  }, (reason) => {
+  };
+  c.onWriteFailed ??= (reason) => {
     if (stream.state === "writable") writableStreamDefaultControllerClearAlgorithms(c);
     writableStreamFinishInFlightWriteWithError(stream, reason);
-  });
+  };
+  promiseThen.call(sinkWritePromise, c.onWritten, c.onWriteFailed);
 }
 
 function writableStreamDefaultControllerWrite(c, chunk, chunkSize) {
