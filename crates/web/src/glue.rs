@@ -79,6 +79,7 @@ const AREAS: &[Part] = &[
             "SIGNAL_ADD_ALGORITHM",
             "SIGNAL_REMOVE_ALGORITHM",
             "SIGNAL_ABORT",
+            "isAbortSignal",
         ],
     },
     Part {

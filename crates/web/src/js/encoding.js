@@ -24,6 +24,12 @@ class TextEncoder {
   get [Symbol.toStringTag]() { return "TextEncoder"; }
 }
 
+const detachedOf = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "detached").get;
+function isDetachedSource(v) {
+  const buffer = v instanceof ArrayBuffer ? v : ArrayBuffer.isView(v) ? v.buffer : undefined;
+  return buffer instanceof ArrayBuffer && detachedOf.call(buffer);
+}
+
 // A TextDecoder streaming with `{ stream: true }` holds a decoder in Rust (by id) until
 // a call without `stream` ends the stream; one dropped mid-stream frees it when collected.
 const openDecoders = typeof FinalizationRegistry === "function" ? new FinalizationRegistry((id) => ops.decoderFree(id)) : null;
@@ -48,7 +54,8 @@ class TextDecoder {
       throw new TypeError("Failed to execute 'decode' on 'TextDecoder': The provided value is not of type 'TextDecodeOptions'.");
     }
     const stream = !!(options && options.stream);
-    if (input === undefined) input = new Uint8Array(0);
+    // A detached buffer reads as no bytes (WebIDL "get a copy of the buffer source").
+    if (input === undefined || isDetachedSource(input)) input = new Uint8Array(0);
     if (this.#id === 0) {
       if (!stream) return ops.textDecode(this.#encoding, input, this.#fatal, this.#ignoreBOM);
       this.#id = ops.decoderOpen(this.#encoding, this.#ignoreBOM);

@@ -269,6 +269,7 @@ function enforceRangeULL(value, what) {
 // with abort listeners or algorithms (DOM §3.2.1 "Garbage collection"), so a long-lived
 // source does not keep every signal derived from it alive.
 const SIGNAL_RETAIN = Symbol("retain");
+let isAbortSignal;
 class AbortSignal extends EventTarget {
   #aborted = false;
   #reason = undefined;
@@ -282,6 +283,10 @@ class AbortSignal extends EventTarget {
   constructor(token) {
     if (token !== ABORT_SIGNAL_TOKEN) throw new TypeError("Illegal constructor");
     super();
+  }
+  static {
+    // A brand check (instanceof can be fooled with Object.create).
+    isAbortSignal = (v) => typeof v === "object" && v !== null && #aborted in v;
   }
   get aborted() { return this.#aborted; }
   get reason() { return this.#reason; }

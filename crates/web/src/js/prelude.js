@@ -77,6 +77,7 @@ for (const name of ["onerror", "onunhandledrejection", "onrejectionhandled"]) la
 // Promise.prototype.then (say) must not be able to see or change how streams work.
 const intrinsics = Object.freeze({
   Promise,
+  apply: Reflect.apply,
   promiseThen: Promise.prototype.then,
   promiseResolve: Promise.resolve.bind(Promise),
   promiseReject: Promise.reject.bind(Promise),

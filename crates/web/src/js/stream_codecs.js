@@ -5,8 +5,16 @@
 
 const { TextDecoder } = need("encoding");
 
+const isShared = typeof SharedArrayBuffer === "function" ? (b) => b instanceof SharedArrayBuffer : () => false;
+
+// [AllowShared] BufferSource (TextDecoderStream takes shared memory).
+function isAllowSharedBufferSource(v) {
+  return v instanceof ArrayBuffer || ArrayBuffer.isView(v) || isShared(v);
+}
+
+// BufferSource without [AllowShared] (compression chunks).
 function isBufferSource(v) {
-  return v instanceof ArrayBuffer || ArrayBuffer.isView(v) || (typeof SharedArrayBuffer === "function" && v instanceof SharedArrayBuffer);
+  return v instanceof ArrayBuffer || (ArrayBuffer.isView(v) && !isShared(v.buffer));
 }
 
 class TextEncoderStream {
@@ -44,7 +52,7 @@ class TextDecoderStream {
     const decoder = (this.#decoder = new TextDecoder(label, options));
     this.#transform = new TransformStream({
       transform(chunk, controller) {
-        if (!isBufferSource(chunk)) throw new TypeError("TextDecoderStream chunks must be BufferSource");
+        if (!isAllowSharedBufferSource(chunk)) throw new TypeError("TextDecoderStream chunks must be BufferSource");
         const text = decoder.decode(chunk, { stream: true });
         if (text !== "") controller.enqueue(text);
       },
@@ -68,7 +76,7 @@ const openCodecs = typeof FinalizationRegistry === "function" ? new Finalization
 function codecTransform(what, format, decompress) {
   format = String(format);
   const id = ops.codecOpen(format, decompress);
-  if (id === null) throw new TypeError(`Failed to construct '${what}': Unsupported compression format: '${format}'`);
+  if (id == null) throw new TypeError(`Failed to construct '${what}': Unsupported compression format: '${format}'`);
   const token = {};
   const release = () => {
     if (openCodecs) openCodecs.unregister(token);

@@ -7,12 +7,18 @@
 // `readableStreamClose`…), so the code can be read beside the spec. Public methods
 // brand-check `this` and go straight to the record.
 
-const { Promise: PromiseCtor, promiseThen, promiseResolve, promiseReject, arrayBufferTransfer, arrayBufferSlice, byteLengthOf, detachedOf } = intrinsics;
+const { Promise: PromiseCtor, apply, promiseThen, promiseResolve, promiseReject, arrayBufferTransfer, arrayBufferSlice, byteLengthOf, detachedOf } = intrinsics;
 
 // ---- Promises, as the spec uses them ----
 
 function noop() {}
-function resolvedWith(value) { return promiseResolve(value); }
+// WebIDL "a promise resolved with": always a new promise (a promise given as the value
+// is adopted, which takes its own microtask steps).
+function resolvedWith(value) {
+  const p = new PromiseCtor(captureResolvers);
+  executorResolve(value);
+  return p;
+}
 function rejectedWith(reason) { return promiseReject(reason); }
 // For the default algorithms (a source without pull, a sink without write…), whose
 // promises only the streams machinery ever sees: one shared settled promise.
@@ -46,10 +52,11 @@ function uponRejection(promise, onRejected) { promiseThen.call(promise, undefine
 function transformPromiseWith(promise, onFulfilled, onRejected) {
   return promiseThen.call(promise, onFulfilled, onRejected);
 }
-// WebIDL "invoke" for a callback returning a Promise: a throw becomes a rejection.
-function promiseCall(fn, thisArg, arg) {
+// WebIDL "invoke" for a callback returning a Promise: a throw becomes a rejection. The
+// callback is applied with the intrinsic, not through its own (replaceable) `call`.
+function promiseCall(fn, thisArg, args) {
   try {
-    return resolvedWith(fn.call(thisArg, arg));
+    return resolvedWith(apply(fn, thisArg, args));
   } catch (e) {
     return rejectedWith(e);
   }
@@ -103,7 +110,7 @@ function sizeOne() { return 1; }
 function extractSizeAlgorithm(strategy) {
   const size = strategy.size;
   if (size === undefined) return sizeOne;
-  return (chunk) => Number(size.call(undefined, chunk));
+  return (chunk) => Number(apply(size, undefined, [chunk]));
 }
 
 // ---- Queue-with-sizes (§8.1) ----
@@ -221,17 +228,17 @@ class ReadableStream {
       const hwm = extractHighWaterMark(strategyDict, 0);
       if (autoAllocateChunkSize === 0) throw new TypeError("autoAllocateChunkSize must be greater than 0");
       setUpReadableByteStreamController(r, makeByteController(),
-        start ? (c) => start.call(source, c) : noop,
-        pull ? (c) => promiseCall(pull, source, c) : resolvedUndefined,
-        cancel ? (reason) => promiseCall(cancel, source, reason) : resolvedUndefined,
+        start ? (c) => apply(start, source, [c]) : noop,
+        pull ? (c) => promiseCall(pull, source, [c]) : resolvedUndefined,
+        cancel ? (reason) => promiseCall(cancel, source, [reason]) : resolvedUndefined,
         hwm, autoAllocateChunkSize);
     } else {
       const sizeAlgorithm = extractSizeAlgorithm(strategyDict);
       const hwm = extractHighWaterMark(strategyDict, 1);
       setUpReadableStreamDefaultController(r, makeDefaultController(),
-        start ? (c) => start.call(source, c) : noop,
-        pull ? (c) => promiseCall(pull, source, c) : resolvedUndefined,
-        cancel ? (reason) => promiseCall(cancel, source, reason) : resolvedUndefined,
+        start ? (c) => apply(start, source, [c]) : noop,
+        pull ? (c) => promiseCall(pull, source, [c]) : resolvedUndefined,
+        cancel ? (reason) => promiseCall(cancel, source, [reason]) : resolvedUndefined,
         hwm, sizeAlgorithm);
     }
   }
@@ -309,7 +316,7 @@ function convertPipeOptions(options) {
   const preventCancel = !!dict.preventCancel;
   const preventClose = !!dict.preventClose;
   const signal = dict.signal;
-  if (signal !== undefined && !(signal instanceof need("events").AbortSignal)) {
+  if (signal !== undefined && !need("events").isAbortSignal(signal)) {
     throw new TypeError("The pipe options' signal must be an AbortSignal");
   }
   return { preventAbort, preventCancel, preventClose, signal };
@@ -319,49 +326,65 @@ function convertPipeOptions(options) {
 
 const asyncIteratorPrototype = Object.getPrototypeOf(Object.getPrototypeOf((async function* () {}).prototype));
 const ITERATOR = Symbol("iterator");
-const readableStreamAsyncIteratorPrototype = Object.create(asyncIteratorPrototype, {
-  next: {
-    value: function next() {
-      const it = isObject(this) ? this[ITERATOR] : undefined;
-      if (it === undefined) return rejectedWith(new TypeError("next() called on an object that is not a ReadableStream async iterator"));
-      const nextSteps = () => {
-        if (it.finished) return resolvedWith({ value: undefined, done: true });
-        const d = newPromise();
-        readableStreamDefaultReaderRead(it.reader, {
-          chunk(value) { it.ongoing = undefined; d.resolve({ value, done: false }); },
-          close() { it.ongoing = undefined; it.finished = true; readableStreamDefaultReaderRelease(it.reader); d.resolve({ value: undefined, done: true }); },
-          error(e) { it.ongoing = undefined; it.finished = true; readableStreamDefaultReaderRelease(it.reader); d.reject(e); },
-        });
-        return d.promise;
-      };
-      it.ongoing = it.ongoing !== undefined ? transformPromiseWith(it.ongoing, nextSteps, nextSteps) : nextSteps();
-      return it.ongoing;
-    },
-    writable: true, enumerable: true, configurable: true,
-  },
-  return: {
-    value: function (value) {
-      const it = isObject(this) ? this[ITERATOR] : undefined;
-      if (it === undefined) return rejectedWith(new TypeError("return() called on an object that is not a ReadableStream async iterator"));
-      const returnSteps = () => {
-        if (it.finished) return resolvedWith({ value, done: true });
-        it.finished = true;
-        const reader = it.reader;
-        let result;
-        if (!it.preventCancel) {
-          result = readableStreamReaderGenericCancel(reader, value);
-          readableStreamDefaultReaderRelease(reader);
-        } else {
-          readableStreamDefaultReaderRelease(reader);
-          result = resolvedWith(undefined);
+const END_OF_ITERATION = Symbol("end");
+// Streams §4.2.5 "get the next iteration result": the chunk, or END_OF_ITERATION.
+function nextIterationResult(it) {
+  const d = newPromise();
+  readableStreamDefaultReaderRead(it.reader, {
+    chunk(value) { d.resolve(value); },
+    close() { readableStreamDefaultReaderRelease(it.reader); d.resolve(END_OF_ITERATION); },
+    error(e) { readableStreamDefaultReaderRelease(it.reader); d.reject(e); },
+  });
+  return d.promise;
+}
+const iteratorMethods = {
+  // WebIDL §3.7.10.2: calls are chained on the ongoing one, and each result is made in
+  // a reaction to the read.
+  next() {
+    const it = isObject(this) ? this[ITERATOR] : undefined;
+    if (it === undefined) return rejectedWith(new TypeError("next() called on an object that is not a ReadableStream async iterator"));
+    const nextSteps = () => {
+      if (it.finished) return resolvedWith({ value: undefined, done: true });
+      return transformPromiseWith(nextIterationResult(it), (next) => {
+        it.ongoing = undefined;
+        if (next === END_OF_ITERATION) {
+          it.finished = true;
+          return { value: undefined, done: true };
         }
-        return transformPromiseWith(result, () => ({ value, done: true }));
-      };
-      it.ongoing = it.ongoing !== undefined ? transformPromiseWith(it.ongoing, returnSteps, returnSteps) : returnSteps();
-      return it.ongoing;
-    },
-    writable: true, enumerable: true, configurable: true,
+        return { value: next, done: false };
+      }, (reason) => {
+        it.ongoing = undefined;
+        it.finished = true;
+        throw reason;
+      });
+    };
+    it.ongoing = it.ongoing !== undefined ? transformPromiseWith(it.ongoing, nextSteps, nextSteps) : nextSteps();
+    return it.ongoing;
   },
+  return(value) {
+    const it = isObject(this) ? this[ITERATOR] : undefined;
+    if (it === undefined) return rejectedWith(new TypeError("return() called on an object that is not a ReadableStream async iterator"));
+    const returnSteps = () => {
+      if (it.finished) return resolvedWith({ value, done: true });
+      it.finished = true;
+      const reader = it.reader;
+      let result;
+      if (!it.preventCancel) {
+        result = readableStreamReaderGenericCancel(reader, value);
+        readableStreamDefaultReaderRelease(reader);
+      } else {
+        readableStreamDefaultReaderRelease(reader);
+        result = resolvedWith(undefined);
+      }
+      return transformPromiseWith(result, () => ({ value, done: true }));
+    };
+    it.ongoing = it.ongoing !== undefined ? transformPromiseWith(it.ongoing, returnSteps, returnSteps) : returnSteps();
+    return it.ongoing;
+  },
+};
+const readableStreamAsyncIteratorPrototype = Object.create(asyncIteratorPrototype, {
+  next: { value: iteratorMethods.next, writable: true, enumerable: true, configurable: true },
+  return: { value: iteratorMethods.return, writable: true, enumerable: true, configurable: true },
   [Symbol.toStringTag]: { value: "ReadableStream AsyncIterator", configurable: true },
 });
 
@@ -429,7 +452,7 @@ function readableStreamFromIterable(asyncIterable) {
     let returnResult;
     try {
       if (typeof returnMethod !== "function") throw new TypeError("The iterator's return is not a function");
-      returnResult = returnMethod.call(iterator.iterator, reason);
+      returnResult = apply(returnMethod, iterator.iterator, [reason]);
     } catch (e) {
       return rejectedWith(e);
     }
@@ -452,10 +475,10 @@ function openAsyncSequence(obj) {
     sync = true;
   }
   if (typeof method !== "function") throw new TypeError("ReadableStream.from needs an iterable or async iterable");
-  const iterator = method.call(obj);
+  const iterator = apply(method, obj, []);
   if (!isObject(iterator)) throw new TypeError("The iterator method did not return an object");
   const next = iterator.next;
-  return { iterator, sync, next: () => next.call(iterator) };
+  return { iterator, sync, next: () => apply(next, iterator, []) };
 }
 
 // %AsyncFromSyncIteratorPrototype%: the value of a sync step is awaited.

@@ -31,7 +31,7 @@ class TransformStream {
     initializeTransformStream(r, startPromise.promise, writableHighWaterMark, writableSizeAlgorithm, readableHighWaterMark, readableSizeAlgorithm);
     const c = makeTransformController();
     const transformAlgorithm = transform
-      ? (chunk) => promiseCall2(transform, t, chunk, c.api)
+      ? (chunk) => promiseCall(transform, t, [chunk, c.api])
       : (chunk) => {
         try {
           transformStreamDefaultControllerEnqueue(c, chunk);
@@ -41,9 +41,9 @@ class TransformStream {
         }
       };
     setUpTransformStreamDefaultController(r, c, transformAlgorithm,
-      flush ? () => promiseCall(flush, t, c.api) : resolvedUndefined,
-      cancel ? (reason) => promiseCall(cancel, t, reason) : resolvedUndefined);
-    if (start) startPromise.resolve(start.call(t, c.api));
+      flush ? () => promiseCall(flush, t, [c.api]) : resolvedUndefined,
+      cancel ? (reason) => promiseCall(cancel, t, [reason]) : resolvedUndefined);
+    if (start) startPromise.resolve(apply(start, t, [c.api]));
     else startPromise.resolve(undefined);
   }
   get readable() { return this.#r.readable.api; }
@@ -306,19 +306,21 @@ function readableStreamPipeTo(source, dest, preventClose, preventAbort, preventC
   // chunk already queued in the source is written without a round trip through a promise.
   let reading = false;
   let looping = false;
+  let sourceDone = false;
   const readRequest = {
     chunk(chunk) {
       reading = false;
       currentWrite = transformPromiseWith(writableStreamDefaultWriterWrite(writer, chunk), undefined, noop);
       if (!looping) pump();
     },
-    // Closing and errors are seen through the readers' and writers' closed promises.
-    close() { reading = false; },
-    error() { reading = false; },
+    // Closing and errors are acted on through the reader's closed promise; the loop
+    // just stops reading.
+    close() { reading = false; sourceDone = true; },
+    error() { reading = false; sourceDone = true; },
   };
   const pump = () => {
     looping = true;
-    while (!shuttingDown && !reading) {
+    while (!shuttingDown && !reading && !sourceDone) {
       const desiredSize = writableStreamDefaultWriterGetDesiredSize(writer);
       if (desiredSize === null || desiredSize <= 0) {
         uponFulfillment(writer.ready.promise, pump);
@@ -364,8 +366,9 @@ function readableStreamPipeTo(source, dest, preventClose, preventAbort, preventC
 
 // ---- Queuing strategies (§7) ----
 
-function byteLengthSize(chunk) { return chunk.byteLength; }
-function countSize() { return 1; }
+// Arrow functions: the size functions are not constructors and have no prototype.
+const byteLengthSize = (chunk) => chunk.byteLength;
+const countSize = () => 1;
 Object.defineProperty(byteLengthSize, "name", { value: "size" });
 Object.defineProperty(countSize, "name", { value: "size" });
 

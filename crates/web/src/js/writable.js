@@ -26,10 +26,10 @@ class WritableStream {
     const sizeAlgorithm = extractSizeAlgorithm(strategyDict);
     const hwm = extractHighWaterMark(strategyDict, 1);
     setUpWritableStreamDefaultController(r, makeWritableController(),
-      start ? (c) => start.call(sink, c) : noop,
-      write ? (chunk, c) => promiseCall2(write, sink, chunk, c) : resolvedUndefined,
-      close ? () => promiseCall(close, sink) : resolvedUndefined,
-      abort ? (reason) => promiseCall(abort, sink, reason) : resolvedUndefined,
+      start ? (c) => apply(start, sink, [c]) : noop,
+      write ? (chunk, c) => promiseCall(write, sink, [chunk, c]) : resolvedUndefined,
+      close ? () => promiseCall(close, sink, []) : resolvedUndefined,
+      abort ? (reason) => promiseCall(abort, sink, [reason]) : resolvedUndefined,
       hwm, sizeAlgorithm);
   }
   static {
@@ -52,14 +52,6 @@ class WritableStream {
   }
   getWriter() { return acquireWritableStreamDefaultWriter(this.#r).api; }
   get [Symbol.toStringTag]() { return "WritableStream"; }
-}
-
-function promiseCall2(fn, thisArg, a, b) {
-  try {
-    return resolvedWith(fn.call(thisArg, a, b));
-  } catch (e) {
-    return rejectedWith(e);
-  }
 }
 
 // ---- Abstract operations (§5.5.1) ----
