@@ -1,5 +1,6 @@
 //! CompressionStream and DecompressionStream (WHATWG Compression): gzip, deflate (zlib)
-//! and deflate-raw through flate2. The Rust half of `js/stream_codecs.js`.
+//! and deflate-raw through flate2, brotli through the brotli crate. The Rust half of
+//! `js/stream_codecs.js`.
 //!
 //! Input is pushed whole; output is pulled in pieces of at most [`PULL_LIMIT`] bytes, so
 //! a small, highly compressed chunk cannot make Rust allocate without bound outside the
@@ -30,7 +31,16 @@ enum Coder {
     GzipDecode(GzDecoder<Vec<u8>>),
     DeflateDecode(ZlibDecoder<Vec<u8>>),
     RawDecode(DeflateDecoder<Vec<u8>>),
+    /// `None` once finished (the brotli encoder ends its stream when taken apart).
+    BrotliEncode(Option<Box<brotli::CompressorWriter<Vec<u8>>>>),
+    BrotliDecode(Box<brotli::DecompressorWriter<Vec<u8>>>),
 }
+
+/// Brotli settings for CompressionStream: quality 5 of 11 (streaming speed over the
+/// last few percent of size) and a 4 MiB window.
+const BROTLI_QUALITY: u32 = 5;
+const BROTLI_WINDOW_BITS: u32 = 22;
+const BROTLI_BUFFER: usize = 32 * 1024;
 
 impl Coder {
     fn new(format: &str, decompress: bool) -> Option<Self> {
@@ -42,6 +52,16 @@ impl Coder {
             ("gzip", true) => Self::GzipDecode(GzDecoder::new(Vec::new())),
             ("deflate", true) => Self::DeflateDecode(ZlibDecoder::new(Vec::new())),
             ("deflate-raw", true) => Self::RawDecode(DeflateDecoder::new(Vec::new())),
+            ("brotli", false) => Self::BrotliEncode(Some(Box::new(brotli::CompressorWriter::new(
+                Vec::new(),
+                BROTLI_BUFFER,
+                BROTLI_QUALITY,
+                BROTLI_WINDOW_BITS,
+            )))),
+            ("brotli", true) => Self::BrotliDecode(Box::new(brotli::DecompressorWriter::new(
+                Vec::new(),
+                BROTLI_BUFFER,
+            ))),
             _ => return None,
         })
     }
@@ -49,41 +69,57 @@ impl Coder {
     fn decompresses(&self) -> bool {
         matches!(
             self,
-            Self::GzipDecode(_) | Self::DeflateDecode(_) | Self::RawDecode(_)
+            Self::GzipDecode(_)
+                | Self::DeflateDecode(_)
+                | Self::RawDecode(_)
+                | Self::BrotliDecode(_)
         )
     }
 
-    fn writer(&mut self) -> &mut dyn Write {
-        match self {
+    fn writer(&mut self) -> std::io::Result<&mut dyn Write> {
+        Ok(match self {
             Self::GzipEncode(w) => w,
             Self::DeflateEncode(w) => w,
             Self::RawEncode(w) => w,
             Self::GzipDecode(w) => w,
             Self::DeflateDecode(w) => w,
             Self::RawDecode(w) => w,
-        }
+            Self::BrotliEncode(Some(w)) => w.as_mut(),
+            Self::BrotliEncode(None) => return Err(std::io::ErrorKind::BrokenPipe.into()),
+            Self::BrotliDecode(w) => w.as_mut(),
+        })
     }
 
-    /// The output produced so far and not yet taken.
-    fn output(&mut self) -> &mut Vec<u8> {
-        match self {
+    /// The output produced so far and not yet taken (None: the coder keeps no more).
+    fn output(&mut self) -> Option<&mut Vec<u8>> {
+        Some(match self {
             Self::GzipEncode(w) => w.get_mut(),
             Self::DeflateEncode(w) => w.get_mut(),
             Self::RawEncode(w) => w.get_mut(),
             Self::GzipDecode(w) => w.get_mut(),
             Self::DeflateDecode(w) => w.get_mut(),
             Self::RawDecode(w) => w.get_mut(),
-        }
+            Self::BrotliEncode(Some(w)) => w.get_mut(),
+            Self::BrotliEncode(None) => return None,
+            Self::BrotliDecode(w) => w.get_mut(),
+        })
     }
 
-    fn try_finish(&mut self) -> std::io::Result<()> {
+    fn output_len(&mut self) -> usize {
+        self.output().map_or(0, |o| o.len())
+    }
+
+    /// Ends the stream; returns any output that could not stay in the coder.
+    fn try_finish(&mut self) -> std::io::Result<Vec<u8>> {
         match self {
-            Self::GzipEncode(w) => w.try_finish(),
-            Self::DeflateEncode(w) => w.try_finish(),
-            Self::RawEncode(w) => w.try_finish(),
-            Self::GzipDecode(w) => w.try_finish(),
-            Self::DeflateDecode(w) => w.try_finish(),
-            Self::RawDecode(w) => w.try_finish(),
+            Self::GzipEncode(w) => w.try_finish().map(|_| Vec::new()),
+            Self::DeflateEncode(w) => w.try_finish().map(|_| Vec::new()),
+            Self::RawEncode(w) => w.try_finish().map(|_| Vec::new()),
+            Self::GzipDecode(w) => w.try_finish().map(|_| Vec::new()),
+            Self::DeflateDecode(w) => w.try_finish().map(|_| Vec::new()),
+            Self::RawDecode(w) => w.try_finish().map(|_| Vec::new()),
+            Self::BrotliEncode(w) => Ok(w.take().map(|w| w.into_inner()).unwrap_or_default()),
+            Self::BrotliDecode(w) => w.flush().map(|_| Vec::new()),
         }
     }
 }
@@ -101,35 +137,50 @@ impl Codec {
     /// the output taken, possibly empty.
     fn pull(&mut self, finish: bool) -> std::result::Result<Vec<u8>, String> {
         let decompress = self.coder.decompresses();
-        while self.consumed < self.pending.len() && self.coder.output().len() < PULL_LIMIT {
+        let mut wrote = false;
+        while self.consumed < self.pending.len() && self.coder.output_len() < PULL_LIMIT {
             let n = self
                 .coder
                 .writer()
-                .write(&self.pending[self.consumed..])
+                .and_then(|w| w.write(&self.pending[self.consumed..]))
                 .map_err(|e| corrupt(&e))?;
             if n == 0 {
                 // Only a decoder that has seen the end of its stream refuses input.
                 return Err("The compressed data has trailing bytes after its end".into());
             }
             self.consumed += n;
+            wrote = true;
         }
+        if wrote && decompress {
+            // Decoders hold back output until flushed: what this input decodes to is
+            // due now, not when the next chunk comes.
+            self.coder
+                .writer()
+                .and_then(|w| w.flush())
+                .map_err(|e| corrupt(&e))?;
+        }
+        let mut out = self.coder.output().map(std::mem::take).unwrap_or_default();
         if self.consumed == self.pending.len() {
             self.pending.clear();
             self.consumed = 0;
-            if finish && !self.finished && self.coder.output().len() < PULL_LIMIT {
+            if finish && !self.finished && out.len() < PULL_LIMIT {
                 if decompress {
                     // A decoder past the end of its stream takes no more input; one that
                     // accepts (or chokes on) another byte was cut short.
-                    let probe = self.coder.writer().write(&[0]);
+                    let probe = self.coder.writer().and_then(|w| w.write(&[0]));
                     if !matches!(probe, Ok(0)) {
                         return Err("The compressed data ended before the end of its stream".into());
                     }
                 }
-                self.coder.try_finish().map_err(|e| corrupt(&e))?;
+                let rest = self.coder.try_finish().map_err(|e| corrupt(&e))?;
                 self.finished = true;
+                out.extend_from_slice(&rest);
+                if let Some(o) = self.coder.output() {
+                    out.append(o);
+                }
             }
         }
-        Ok(std::mem::take(self.coder.output()))
+        Ok(out)
     }
 }
 
