@@ -369,6 +369,36 @@ mod tests {
     }
 
     #[test]
+    fn every_truncation_and_corruption_fails_cleanly() {
+        let body: &[u8] = b"pre\r\n--bd \t\r\nContent-Disposition: form-data; name=\"a%22\"; filename=\"f\"\r\n\
+            Content-Type: x/y\r\n\r\nx\r\n--bdx\r\n--bd y\r\n--bd\r\ncontent-disposition:form-data;name=b\r\n\r\nv\r\n--bd--";
+        let full = parse(body, "bd").expect("the whole body parses");
+        assert_eq!(full.len(), 2);
+        assert_eq!(full[0].body, b"x\r\n--bdx\r\n--bd y");
+        assert_eq!(full[0].name, "a\"");
+        assert_eq!(full[1].name, "b");
+        for end in 0..body.len() - 2 {
+            assert!(parse(&body[..end], "bd").is_err(), "prefix of {end} bytes");
+        }
+        // Any single byte changed: an answer or an error, never a panic.
+        let mut copy = body.to_vec();
+        for i in 0..copy.len() {
+            for b in [0u8, b'\r', b'\n', b'"', b';', b'-', b'=', b'%', 0xff] {
+                let old = std::mem::replace(&mut copy[i], b);
+                let _ = parse(&copy, "bd");
+                copy[i] = old;
+            }
+        }
+    }
+
+    #[test]
+    fn name_escapes() {
+        assert_eq!(decode_name(b"a%0a%0D%22%2"), "a\n\r\"%2");
+        assert_eq!(decode_name(b"%%0A%"), "%\n%");
+        assert_eq!(decode_name(b"\xff"), "\u{fffd}");
+    }
+
+    #[test]
     fn empty_values() {
         let body = b"--b\r\nContent-Disposition: form-data; name=\"e\"\r\n\r\n\r\n--b--";
         assert_eq!(parse(body, "b"), Ok(vec![part("e", None, None, b"")]));
