@@ -116,6 +116,13 @@ fn blob_constructor_errors_and_options() {
         for (const bad of [null, "abc", 5, true, Symbol.iterator]) throws(() => new Blob(bad), TypeError);
         throws(() => new Blob({}), TypeError);
         throws(() => new Blob([Symbol("s")]), TypeError);
+        throws(() => new Blob({ [Symbol.iterator]: () => 5 }), TypeError);
+        throws(() => new Blob({ [Symbol.iterator]: () => ({ next: () => 5 }) }), TypeError);
+        // @@iterator is read once.
+        let gets = 0;
+        const counted = { get [Symbol.iterator]() { gets++; return function* () { yield "a"; }; } };
+        eq(await new Blob(counted).text(), "a");
+        eq(gets, 1);
         throws(() => Blob(), TypeError);
         throws(() => new Blob([], 5), TypeError);
         throws(() => new Blob([], "x"), TypeError);
@@ -129,7 +136,7 @@ fn blob_constructor_errors_and_options() {
         eq(new Blob([], { type: 5 }).type, "5");
         // endings: "native" turns CRLF and lone CR into LF; "transparent" keeps them.
         eq(await new Blob(["a\r\nb\rc\nd"], { endings: "native" }).text(), "a\nb\nc\nd");
-        eq(await new Blob(["a\r", "\nb"], { endings: "native" }).text(), "a\nb", "across adjacent strings");
+        eq(await new Blob(["a\r", "\nb"], { endings: "native" }).text(), "a\n\nb", "each string on its own");
         eq(await new Blob(["a\r\nb"], { endings: "transparent" }).text(), "a\r\nb");
         eq([...await new Blob([new Uint8Array([13, 10])], { endings: "native" }).bytes()], [13, 10], "bytes are untouched");
         // Dictionary members are read in order: endings, then type.

@@ -144,6 +144,15 @@ fn iteration_and_shape() {
         eq(calls, [["a", "string", true, true], ["b", "object", true, true], ["c", "string", true, true]]);
         throws(() => fd.forEach(5), TypeError);
         throws(() => FormData.prototype.get.call({}, "a"), TypeError);
+        // `this` is checked before the arguments are converted.
+        let converted = false;
+        throws(() => FormData.prototype.append.call({}, { toString() { converted = true; return "n"; } }, "v"), TypeError);
+        eq(converted, false);
+        // A conversion that changes the list is seen by the method.
+        const live = new FormData();
+        live.append("k", "old");
+        live.set("k", { toString() { live.delete("k"); live.append("z", "1"); return "new"; } });
+        eq(entries(live), [["z", "1"], ["k", "new"]]);
         throws(() => FormData.prototype.entries.call({}), TypeError);
         throws(() => it.next.call({}), TypeError);
         eq(Object.keys(FormData.prototype).sort(), ["append", "delete", "entries", "forEach", "get", "getAll", "has", "keys", "set", "values"]);

@@ -43,15 +43,27 @@ function convertBlobParts(blobParts, what) {
   if (blobParts === null || (typeof blobParts !== "object" && typeof blobParts !== "function")) {
     throw new TypeError(`Failed to construct '${what}': The provided value cannot be converted to a sequence.`);
   }
-  if (typeof blobParts[Symbol.iterator] !== "function") {
+  const method = blobParts[Symbol.iterator];
+  if (typeof method !== "function") {
     throw new TypeError(`Failed to construct '${what}': The object must have a callable @@iterator property.`);
   }
+  // WebIDL "create a sequence from an iterable": @@iterator and next are read once.
+  const iterator = method.call(blobParts);
+  if (iterator === null || (typeof iterator !== "object" && typeof iterator !== "function")) {
+    throw new TypeError(`Failed to construct '${what}': The iterator is not an object.`);
+  }
+  const next = iterator.next;
   const out = [];
-  for (const part of blobParts) {
+  for (;;) {
+    const step = next.call(iterator);
+    if (step === null || (typeof step !== "object" && typeof step !== "function")) {
+      throw new TypeError(`Failed to construct '${what}': The iterator result is not an object.`);
+    }
+    if (step.done) return out;
+    const part = step.value;
     if (isBlob(part) || part instanceof ArrayBuffer || ArrayBuffer.isView(part)) out.push(part);
     else out.push(usvString(part));
   }
-  return out;
 }
 
 // BlobPropertyBag (and FilePropertyBag when `withLastModified`), members read in the
@@ -131,14 +143,17 @@ function processBlobParts(converted, endings) {
   let texts = [];
   const flushTexts = () => {
     if (texts.length === 0) return;
-    let s = texts.length === 1 ? texts[0] : texts.join("");
+    const s = texts.length === 1 ? texts[0] : texts.join("");
     texts = [];
-    // "convert line endings to native": CRLF and lone CR become LF on this platform.
-    if (endings === "native" && s.includes("\r")) s = s.replace(/\r\n?/g, "\n");
     builder.add(ops.utf8Encode(s), true);
   };
   for (const part of converted) {
-    if (typeof part === "string") { texts.push(part); continue; }
+    if (typeof part === "string") {
+      // "convert line endings to native", each string on its own: CRLF and lone CR
+      // become LF on this platform.
+      texts.push(endings === "native" && part.includes("\r") ? part.replace(/\r\n?/g, "\n") : part);
+      continue;
+    }
     flushTexts();
     if (part instanceof ArrayBuffer) {
       // A detached buffer has byteLength 0 and contributes nothing.

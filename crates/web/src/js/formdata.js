@@ -36,33 +36,41 @@ class FormData {
     // There are no HTML forms here: only the no-argument form exists.
     if (form !== undefined) throw new TypeError("Failed to construct 'FormData': parameter 1 is not of type 'HTMLFormElement'.");
   }
-  // Brand check for the iterator methods: throws a TypeError on anything else.
+  // The brand check: a TypeError for anything but a FormData.
   #self() { return this; }
   static {
     formEntries = (v) => (#entries in v ? v.#entries : undefined);
   }
+  // Each method checks `this` before converting its arguments (WebIDL), and reads the
+  // list after: a conversion may run code that changes it.
   append(name, value, filename = undefined) {
+    this.#self();
     const entry = convertEntryArgs("append", arguments);
     this.#entries.push(entry);
   }
   delete(name) {
+    this.#self();
     name = usvString(name);
     this.#entries = this.#entries.filter((e) => e[0] !== name);
   }
   get(name) {
+    this.#self();
     name = usvString(name);
     const e = this.#entries.find((e) => e[0] === name);
     return e ? e[1] : null;
   }
   getAll(name) {
+    this.#self();
     name = usvString(name);
     return this.#entries.filter((e) => e[0] === name).map((e) => e[1]);
   }
   has(name) {
+    this.#self();
     name = usvString(name);
     return this.#entries.some((e) => e[0] === name);
   }
   set(name, value, filename = undefined) {
+    this.#self();
     const entry = convertEntryArgs("set", arguments);
     const list = this.#entries;
     const i = list.findIndex((e) => e[0] === entry[0]);
@@ -71,6 +79,7 @@ class FormData {
     this.#entries = list.filter((e, j) => j <= i || e[0] !== entry[0]);
   }
   forEach(callback, thisArg = undefined) {
+    this.#self();
     if (typeof callback !== "function") throw new TypeError("Failed to execute 'forEach' on 'FormData': parameter 1 is not of type 'Function'.");
     for (let i = 0; i < this.#entries.length; i++) {
       const [name, value] = this.#entries[i];
