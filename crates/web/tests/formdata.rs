@@ -488,3 +488,111 @@ fn twenty_megabyte_file_in_a_multipart_body_both_ways() {
         "#,
     );
 }
+
+/// Builds the same form in either runtime and describes a FormData in plain JSON
+/// (file bytes as base64); portable between NANO and deno.
+const INTEROP: &str = r#"
+function toB64(bytes) {
+  let s = "";
+  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return btoa(s);
+}
+function fromB64(text) {
+  const s = atob(text);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+function buildForm() {
+  const bin = new Uint8Array(70000);
+  for (let i = 0; i < bin.length; i++) bin[i] = (i * 31 + (i >> 8)) & 255;
+  bin.set([13, 10, 45, 45, 45, 45], 1000);
+  const fd = new FormData();
+  fd.append("text", "h\u00e9llo \u20ac");
+  fd.append("multi", "l1\r\nl2");
+  fd.append("bin", new File([bin], "data.bin", { type: "application/x-test" }));
+  fd.append("blob", new Blob(["plain"], { type: "text/plain" }));
+  fd.append("empty", new File([], "e.txt", { type: "text/plain" }));
+  fd.append("uni \u00fc", new File(["\u00fc"], "\u00fcn\u00ef.txt", { type: "text/plain" }));
+  fd.append("text", "second");
+  return fd;
+}
+async function describe(fd) {
+  const out = [];
+  for (const [k, v] of fd) {
+    out.push([k, typeof v === "string" ? v : { name: v.name, type: v.type, size: v.size, bytes: toB64(new Uint8Array(await v.arrayBuffer())) }]);
+  }
+  return JSON.stringify(out);
+}
+async function serialize(fd) {
+  const r = new Response(fd);
+  console.log(r.headers.get("content-type"));
+  console.log(toB64(new Uint8Array(await r.arrayBuffer())));
+}
+async function parse(contentType, b64) {
+  const fd = await new Response(fromB64(b64), { headers: { "content-type": contentType } }).formData();
+  console.log(await describe(fd));
+}
+"#;
+
+#[test]
+fn multipart_bodies_interoperate_with_deno() {
+    let ours = support::check(&format!(
+        "{INTEROP}\nconst fd = buildForm();\nconsole.log(await describe(fd));\nawait serialize(fd);"
+    ));
+    let [described, content_type, body] = &ours[..] else {
+        panic!("unexpected output: {ours:#?}");
+    };
+    let Some(deno) = support::find_deno() else {
+        eprintln!("formdata: no deno binary found (set NANO_DENO); skipping the interop check");
+        return;
+    };
+    // deno parses NANO's body, and serializes the same form for NANO to parse.
+    let theirs = support::run_deno(
+        &deno,
+        "formdata",
+        &format!(
+            "{INTEROP}\nawait parse(\"{content_type}\", \"{body}\");\nconst fd = buildForm();\nconsole.log(await describe(fd));\nawait serialize(fd);"
+        ),
+    );
+    let [parsed_by_deno, deno_described, deno_type, deno_body] = &theirs[..] else {
+        panic!("unexpected deno output: {theirs:#?}");
+    };
+    same(parsed_by_deno, described, "deno reads NANO's body");
+    same(deno_described, described, "both build the same form");
+    assert!(deno_body != body, "the boundaries differ, so the bodies do");
+    let parsed_by_us = support::check(&format!(
+        "{INTEROP}\nawait parse(\"{deno_type}\", \"{deno_body}\");"
+    ));
+    assert_eq!(parsed_by_us.len(), 1);
+    same(&parsed_by_us[0], described, "NANO reads deno's body");
+}
+
+/// Asserts two long lines are equal, showing only where they first differ.
+fn same(actual: &str, expected: &str, what: &str) {
+    if actual == expected {
+        return;
+    }
+    let at = actual
+        .char_indices()
+        .zip(expected.chars())
+        .find(|((_, a), b)| a != b)
+        .map_or(actual.len().min(expected.len()), |((i, _), _)| i);
+    let from = actual[..at]
+        .char_indices()
+        .rev()
+        .nth(60)
+        .map_or(0, |(i, _)| i);
+    let show = |s: &str| {
+        s.get(from..)
+            .unwrap_or("")
+            .chars()
+            .take(160)
+            .collect::<String>()
+    };
+    panic!(
+        "{what}: they differ at {at}\n  actual:   …{}\n  expected: …{}",
+        show(actual),
+        show(expected)
+    );
+}
