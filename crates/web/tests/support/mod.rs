@@ -3,6 +3,8 @@
 //! for the API tests. A test fails on any uncaught error or unhandled rejection.
 
 use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::rc::Rc;
 
 use nano_engine::{Isolate, IsolateOptions, ScriptKind};
@@ -124,4 +126,51 @@ async function rejects(promise, ctor) {
 /// Runs `body` (with the assertion helpers) and expects it to finish cleanly.
 pub fn check(body: &str) -> Vec<String> {
     run_ok(&format!("{ASSERT}\n{body}\n"))
+}
+
+/// Deno, for the cross-runtime tests: `NANO_DENO`, then the benchmarks' copy
+/// (`bench/.peers/node_modules/.bin/deno`), then `PATH`; `None` if none runs.
+pub fn find_deno() -> Option<PathBuf> {
+    let works = |p: &Path| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    };
+    if let Some(p) = std::env::var_os("NANO_DENO") {
+        let p = PathBuf::from(p);
+        return works(&p).then_some(p);
+    }
+    let peers =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/.peers/node_modules/.bin/deno");
+    if works(&peers) {
+        return Some(peers);
+    }
+    let on_path = PathBuf::from("deno");
+    works(&on_path).then_some(on_path)
+}
+
+/// Runs `script` as a module in deno and returns the lines it printed; `name` keeps
+/// the temporary files of concurrent runs apart.
+pub fn run_deno(deno: &Path, name: &str, script: &str) -> Vec<String> {
+    let dir = std::env::temp_dir().join(format!("nano-deno-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let file = dir.join(format!("{name}.js"));
+    std::fs::write(&file, script).expect("write script");
+    let output = Command::new(deno)
+        .args(["run", "--quiet", "--no-config"])
+        .arg(&file)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run deno");
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        output.status.success(),
+        "deno failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
