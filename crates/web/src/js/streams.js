@@ -12,8 +12,9 @@ const { Promise: PromiseCtor, apply, promiseThen, promiseResolve, promiseReject,
 // ---- Promises, as the spec uses them ----
 
 function noop() {}
-// WebIDL "a promise resolved with": always a new promise (a promise given as the value
-// is adopted, which takes its own microtask steps).
+// WebIDL "a promise resolved with": always a new promise; a promise given as the value
+// is adopted, which takes its own microtask steps (as the reference implementation
+// does; code that waits on a source's start() promise sees those steps).
 function resolvedWith(value) {
   const p = new PromiseCtor(captureResolvers);
   executorResolve(value);
