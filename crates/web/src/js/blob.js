@@ -208,10 +208,17 @@ class Blob {
     let index = 0;
     let offset = 0;
     const { ReadableStream } = need("streams");
-    // Pulled one chunk per read: nothing is copied ahead of the reader.
+    // A byte stream (File API: "with byte reading support"), pulled one chunk per
+    // read: nothing is copied ahead of the reader.
     return new ReadableStream({
+      type: "bytes",
       pull(controller) {
-        if (index >= parts.length) { controller.close(); return; }
+        if (index >= parts.length) {
+          controller.close();
+          // A BYOB read waiting at the end gets its empty view.
+          controller.byobRequest?.respond(0);
+          return;
+        }
         const part = parts[index];
         const end = Math.min(offset + BLOB_CHUNK, part.length);
         // A copy: the reader owns its chunk, the blob's bytes stay as they are.
