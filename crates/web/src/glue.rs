@@ -141,6 +141,7 @@ const AREAS: &[Part] = &[
         imports: &[
             "defineGlobal",
             "need",
+            "areaLoaded",
             "DOMException",
             "Request",
             "Response",
