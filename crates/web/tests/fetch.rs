@@ -612,3 +612,63 @@ assert(e.message.includes("outbound policy"), e.message);
     );
     assert_eq!(s.hits("/echo"), 0);
 }
+
+/// The seam for in-process services: claimed URLs never reach the network or the policy.
+struct Loopback;
+
+impl nano_web::LocalFetch for Loopback {
+    fn claims(&self, url: &url::Url) -> bool {
+        url.host_str() == Some("service.local")
+    }
+    fn fetch(
+        &self,
+        request: ::http::Request<nano_web::BodyStream>,
+    ) -> futures_util::future::LocalBoxFuture<
+        'static,
+        Result<::http::Response<nano_web::BodyStream>, String>,
+    > {
+        Box::pin(async move {
+            use futures_util::StreamExt;
+            let (parts, mut body) = request.into_parts();
+            let mut got = Vec::new();
+            while let Some(chunk) = body.next().await {
+                got.extend_from_slice(&chunk?);
+            }
+            if parts.uri.path() == "/hop" {
+                return ::http::Response::builder()
+                    .status(307)
+                    .header("location", "/end")
+                    .body(Box::pin(futures_util::stream::empty()) as nano_web::BodyStream)
+                    .map_err(|e| e.to_string());
+            }
+            let text = format!(
+                "{} {} {}",
+                parts.method,
+                parts.uri.path(),
+                String::from_utf8_lossy(&got)
+            );
+            ::http::Response::builder()
+                .status(201)
+                .body(Box::pin(futures_util::stream::once(async move {
+                    Ok(bytes::Bytes::from(text))
+                })) as nano_web::BodyStream)
+                .map_err(|e| e.to_string())
+        })
+    }
+}
+
+#[test]
+fn local_services_are_asked_before_the_network() {
+    let mut s = settings();
+    s.local = Some(std::rc::Rc::new(Loopback));
+    // Denying everything shows the network is never involved.
+    s.policy = OutboundPolicy::new::<&str, &str>(&[], &["0.0.0.0/0", "::/0"]).expect("policy");
+    check_with(
+        s,
+        r#"
+const r = await fetch("http://service.local/hop", { method: "POST", body: "sent twice" });
+eq([r.status, r.redirected, r.url, await r.text()], [201, true, "http://service.local/end", "POST /end sent twice"]);
+await rejects(fetch("http://127.0.0.1:1/"), TypeError);
+"#,
+    );
+}

@@ -127,6 +127,7 @@ function start(method, url, flat, body, redirect, signal) {
     const link = new FetchAbort(signal, id, reject);
     promise.then((f) => {
       if (!link.done) resolve(makeResponse(f, link));
+      else if (f[FETCHED_BODY] !== null) ops.bodyCancel(f[FETCHED_BODY]);
     }, (err) => {
       link.finish();
       reject(err);
