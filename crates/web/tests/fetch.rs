@@ -477,8 +477,8 @@ assert(e2.message.includes("timed out"), e2.message);
     );
     // Connect timeout: a listener whose accept queue is full drops further SYNs, so a
     // connect to it hangs until the client gives up.
-    let full = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None)
-        .expect("socket");
+    let full =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).expect("socket");
     full.bind(&std::net::SocketAddr::from(([127, 0, 0, 1], 0)).into())
         .expect("bind");
     full.listen(0).expect("listen");
@@ -488,7 +488,9 @@ assert(e2.message.includes("timed out"), e2.message);
         .and_then(|a| a.as_socket())
         .expect("addr");
     let _fillers: Vec<_> = (0..4)
-        .filter_map(|_| std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)).ok())
+        .filter_map(|_| {
+            std::net::TcpStream::connect_timeout(&addr, Duration::from_millis(100)).ok()
+        })
         .collect();
     let mut connect = settings();
     connect.connect_timeout = Duration::from_millis(300);
