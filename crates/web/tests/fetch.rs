@@ -691,3 +691,18 @@ await rejects(fetch("http://127.0.0.1:1/"), TypeError);
 "#,
     );
 }
+
+#[test]
+fn data_urls() {
+    check_with(
+        settings(),
+        r#"
+const r = await fetch("data:,Hello%2C%20World!");
+eq([r.status, r.statusText, r.headers.get("content-type"), r.url, await r.text()], [200, "OK", "text/plain;charset=US-ASCII", "data:,Hello%2C%20World!", "Hello, World!"]);
+const b = await fetch("data:application/octet-stream;base64,AAEC/w==");
+eq([b.headers.get("content-type"), Array.from(await b.bytes())], ["application/octet-stream", [0, 1, 2, 255]]);
+await rejects(fetch("data:;base64,%"), TypeError);
+await rejects(fetch("data:nocomma"), TypeError);
+"#,
+    );
+}

@@ -7,6 +7,7 @@
 //! body reaches JS as a host body id, so `return fetch(url)` passes it through untouched.
 
 mod client;
+mod data_url;
 mod decode;
 pub mod policy;
 mod redirect;
@@ -656,6 +657,27 @@ pub(crate) fn install<'js>(
                 Ok(out)
             },
         )?,
+    )?;
+
+    // ops.fetchDataUrl(url) -> [contentType, Uint8Array]; throws a TypeError when the
+    // data: URL processor fails (Fetch §4.2).
+    ops.set(
+        "fetchDataUrl",
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>, url: String| {
+            let parsed = Url::parse(&url).ok();
+            match parsed.as_ref().and_then(data_url::process) {
+                Some((mime, body)) => {
+                    let out = Array::new(ctx.clone())?;
+                    out.set(0, mime)?;
+                    out.set(1, nano_engine::rquickjs::TypedArray::<u8>::new(ctx, body)?)?;
+                    Ok(out)
+                }
+                None => Err(type_error(
+                    &ctx,
+                    &format!("fetch failed: {url} is not a valid data: URL"),
+                )),
+            }
+        })?,
     )?;
 
     // ops.fetchAbort(id): drops the request (if still waiting for the response head)

@@ -120,6 +120,15 @@ function makeResponse(fetched, link) {
   return res;
 }
 
+// A data: URL's response (Fetch §4.2 scheme fetch): no network, no subrequest.
+function dataResponse(url) {
+  const [type, bytes] = ops.fetchDataUrl(url);
+  const res = Object.create(Response.prototype);
+  res[RES] = { status: 200, statusText: "OK", headers: headersFromFlat(["content-type", type], "immutable"), type: "basic", url, redirected: false };
+  res[BODY] = new BodyState(bytes);
+  return res;
+}
+
 function start(method, url, flat, body, redirect, signal) {
   const [promise, id] = ops.fetchStart(method, url, flat, body, redirect, signal !== null);
   if (signal === null) return promise.then((f) => makeResponse(f, null));
@@ -139,10 +148,15 @@ async function fetch(input, init = undefined) {
   if (arguments.length === 0) throw new TypeError("Failed to execute 'fetch': 1 argument required, but only 0 present.");
   // The common `fetch(url)`: no Request object, the URL is checked in Rust.
   if (init === undefined && (typeof input === "string" || (areaLoaded("url") && input instanceof internal.URL))) {
-    return start("GET", String(input), [], null, "follow", null);
+    const url = String(input);
+    if (!/^\s*data:/i.test(url)) return start("GET", url, [], null, "follow", null);
   }
   const request = new Request(input, init);
   const r = request[REQ];
+  if (r.url.startsWith("data:")) {
+    if (request.signal.aborted) throw request.signal.reason;
+    return dataResponse(r.url);
+  }
   const userSignal = init !== undefined && init !== null && init.signal !== undefined && init.signal !== null
     ? init.signal
     : input instanceof Request ? input.signal : null;
