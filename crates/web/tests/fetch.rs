@@ -353,6 +353,18 @@ const r5 = await fetch(BASE + "/stall", { signal: c5.signal });
 const t5 = r5.text();
 setTimeout(() => c5.abort(new Error("late")), 20);
 eq((await rejects(t5)).message, "late");
+// During a streamed upload: rejects, and the body stream is cancelled.
+let cancelled = false;
+const slow = new ReadableStream({
+  async pull(c) { await new Promise((r) => setTimeout(r, 10)); c.enqueue(new Uint8Array(1024)); },
+  cancel() { cancelled = true; },
+});
+const up = new AbortController();
+setTimeout(() => up.abort(new Error("upload stopped")), 100);
+const e6 = await rejects(fetch(BASE + "/verify", { method: "POST", body: slow, duplex: "half", signal: up.signal }));
+eq(e6.message, "upload stopped");
+await new Promise((r) => setTimeout(r, 50));
+assert(cancelled, "the upload stream was cancelled");
 "#,
         ),
     );
