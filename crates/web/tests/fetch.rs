@@ -423,7 +423,12 @@ fn https_with_a_test_ca() {
 const r = await fetch("https://localhost:{port}/text?v=secure");
 eq([r.status, await r.text()], [200, "secure"]);
 const e = await (await fetch("https://localhost:{port}/echo", {{ method: "POST", body: "x".repeat(100000) }})).json();
-eq(e.length, 100000);
+eq([e.length, e.version], [100000, "HTTP/2.0"]);
+// Parallel requests share the HTTP/2 connection; a streamed upload works over it too.
+const all = await Promise.all(Array.from({{ length: 5 }}, (_, i) => fetch(`https://localhost:{port}/text?v=${{i}}`).then((r) => r.text())));
+eq(all, ["0", "1", "2", "3", "4"]);
+const streamed = new ReadableStream({{ start(c) {{ c.enqueue(new TextEncoder().encode("over h2")); c.close(); }} }});
+eq((await (await fetch("https://localhost:{port}/echo", {{ method: "POST", body: streamed, duplex: "half" }})).json()).body, "over h2");
 "#
         ),
     );

@@ -1,6 +1,7 @@
 //! The HTTP client `fetch` sends through: hyper's pooled client over a connector that
 //! resolves the host, applies the outbound policy to every resolved address, connects
-//! within the connect timeout and, for `https:`, speaks TLS with rustls (ring).
+//! within the connect timeout and, for `https:`, speaks TLS with rustls (ring), and
+//! HTTP/2 when the server picks it by ALPN.
 
 use std::future::Future;
 use std::io;
@@ -83,7 +84,8 @@ fn make_tls_config(extra_roots: &[Vec<u8>]) -> Result<Arc<rustls::ClientConfig>,
         .map_err(|e| e.to_string())?
         .with_root_certificates(roots)
         .with_no_client_auth();
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    // HTTP/2 when the server offers it, over TLS only (no prior-knowledge h2c).
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }
 
@@ -244,7 +246,12 @@ pub(crate) struct Conn(TokioIo<Stream>);
 
 impl Connection for Conn {
     fn connected(&self) -> Connected {
-        Connected::new()
+        match self.0.inner() {
+            Stream::Tls(tls) if tls.get_ref().1.alpn_protocol() == Some(b"h2") => {
+                Connected::new().negotiated_h2()
+            }
+            _ => Connected::new(),
+        }
     }
 }
 

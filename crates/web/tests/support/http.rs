@@ -92,7 +92,7 @@ pub fn test_ca() -> TestCa {
             rustls::pki_types::PrivateKeyDer::Pkcs8(leaf_key.serialize_der().into()),
         )
         .expect("server config");
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     TestCa {
         ca_der: ca.der().to_vec(),
         server_config: Arc::new(config),
@@ -134,10 +134,12 @@ pub fn start(tls: Option<Arc<rustls::ServerConfig>>) -> Server {
                     let builder = hyper::server::conn::http1::Builder::new();
                     match acceptor {
                         Some(acceptor) => {
+                            // TLS: HTTP/2 or HTTP/1.1, as ALPN settled.
                             if let Ok(stream) = acceptor.accept(tcp).await {
-                                let _ = builder
-                                    .serve_connection(TokioIo::new(stream), service)
-                                    .await;
+                                let auto = hyper_util::server::conn::auto::Builder::new(
+                                    hyper_util::rt::TokioExecutor::new(),
+                                );
+                                let _ = auto.serve_connection(TokioIo::new(stream), service).await;
                             }
                         }
                         None => {
@@ -197,7 +199,13 @@ async fn route(req: Request<Incoming>, addr: SocketAddr) -> Response<Body> {
         }
         ["echo"] => {
             let method = req.method().to_string();
-            let url = req.uri().to_string();
+            let version = format!("{:?}", req.version());
+            // Over HTTP/2 the URI is absolute; the tests compare path and query.
+            let url = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.to_string())
+                .unwrap_or_default();
             let mut headers = serde_json::Map::new();
             for (n, v) in req.headers() {
                 headers.insert(
@@ -208,6 +216,7 @@ async fn route(req: Request<Incoming>, addr: SocketAddr) -> Response<Body> {
             let body = req.into_body().collect().await.map(|c| c.to_bytes());
             let body = body.unwrap_or_default();
             let json = serde_json::json!({
+                "version": version,
                 "method": method,
                 "url": url,
                 "headers": headers,
