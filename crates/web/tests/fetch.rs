@@ -93,6 +93,12 @@ e = await echo(new ReadableStream({
   pull(c) { if (n < 3) c.enqueue(new TextEncoder().encode("chunk" + n++)); else c.close(); },
 }), { duplex: "half" });
 eq([e.body, e.headers["transfer-encoding"]], ["chunk0chunk1chunk2", "chunked"]);
+// A stream with the length given is sent with it, not chunked (a proxied upload).
+const sized = new ReadableStream({ start(c) { c.enqueue(new Uint8Array([97, 98])); c.enqueue(new Uint8Array([99])); c.close(); } });
+e = await echo(sized, { duplex: "half", headers: { "content-length": "3" } });
+eq([e.body, e.headers["content-length"], e.headers["transfer-encoding"]], ["abc", "3", undefined]);
+const short = new ReadableStream({ start(c) { c.enqueue(new Uint8Array([97])); c.close(); } });
+await rejects(echo(short, { duplex: "half", headers: { "content-length": "3" } }), TypeError);
 // Blob and FormData bodies come from the blob area once it exists.
 let blobWorks = false;
 try { new Blob(["x"]); blobWorks = true; } catch {}
@@ -389,7 +395,7 @@ fn decodes_gzip_deflate_br() {
             &format!(
                 r#"
 const expected = {expected:?};
-for (const coding of ["gzip", "deflate", "br"]) {{
+for (const coding of ["gzip", "deflate", "raw-deflate", "br"]) {{
   const r = await fetch(BASE + "/" + coding);
   eq(await r.text(), expected, coding);
   eq([r.headers.get("content-encoding"), r.headers.get("content-length")], [null, null], coding);

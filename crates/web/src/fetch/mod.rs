@@ -219,7 +219,36 @@ struct Outgoing {
     url: Url,
     headers: Vec<(HeaderName, HeaderValue)>,
     body: OutBody,
+    /// The `Content-Length` the app set: a stream body is sent with it instead of
+    /// chunked (a proxied upload keeps its length).
+    length: Option<u64>,
     redirect: RedirectMode,
+}
+
+/// A streamed body whose length is known, so hyper frames it with `Content-Length`.
+struct KnownLength<B> {
+    inner: B,
+    len: u64,
+}
+
+impl<B: hyper::body::Body + Unpin> hyper::body::Body for KnownLength<B> {
+    type Data = B::Data;
+    type Error = B::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<std::result::Result<Frame<Self::Data>, Self::Error>>> {
+        Pin::new(&mut self.inner).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        hyper::body::SizeHint::with_exact(self.len)
+    }
 }
 
 struct Fetched {
@@ -244,8 +273,13 @@ fn to_byte_string(s: &str) -> Option<Vec<u8>> {
     s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
 }
 
-fn parse_headers(flat: &Array<'_>) -> std::result::Result<Vec<(HeaderName, HeaderValue)>, String> {
+/// The header list to send, and the `Content-Length` the app gave, if any.
+#[allow(clippy::type_complexity)]
+fn parse_headers(
+    flat: &Array<'_>,
+) -> std::result::Result<(Vec<(HeaderName, HeaderValue)>, Option<u64>), String> {
     let mut out = Vec::with_capacity(flat.len() / 2);
+    let mut length = None;
     let mut i = 0;
     while i + 1 < flat.len() {
         let name: String = flat.get(i).map_err(|e| e.to_string())?;
@@ -253,6 +287,9 @@ fn parse_headers(flat: &Array<'_>) -> std::result::Result<Vec<(HeaderName, Heade
         i += 2;
         let name = HeaderName::from_bytes(name.as_bytes())
             .map_err(|_| format!("invalid header name {name:?}"))?;
+        if name == http::header::CONTENT_LENGTH {
+            length = value.trim().parse::<u64>().ok();
+        }
         if HOP_HEADERS.contains(&name.as_str()) {
             continue;
         }
@@ -261,7 +298,7 @@ fn parse_headers(flat: &Array<'_>) -> std::result::Result<Vec<(HeaderName, Heade
             .ok_or_else(|| format!("invalid value for header {name}"))?;
         out.push((name, value));
     }
-    Ok(out)
+    Ok((out, length))
 }
 
 fn has(headers: &[(HeaderName, HeaderValue)], name: &str) -> bool {
@@ -315,7 +352,13 @@ impl Stream for Deadline {
     }
 }
 
-fn request_body(body: &mut OutBody) -> RequestBody {
+fn request_body(body: &mut OutBody, length: Option<u64>) -> RequestBody {
+    if let (OutBody::Stream(Some(_)), Some(len)) = (&*body, length) {
+        if let OutBody::Stream(Some(stream)) = std::mem::replace(body, OutBody::Stream(None)) {
+            let inner = StreamBody::new(stream.map(|r| r.map(Frame::data).map_err(BoxError::from)));
+            return KnownLength { inner, len }.boxed_unsync();
+        }
+    }
     match body {
         OutBody::None => Full::new(Bytes::new())
             .map_err(|e| match e {})
@@ -362,7 +405,7 @@ async fn send_hop(
             .map_err(|_| timed_out(settings))?;
     }
     let request = builder
-        .body(request_body(&mut req.body))
+        .body(request_body(&mut req.body, req.length))
         .map_err(|e| e.to_string())?;
     let client = state.client()?;
     let response = tokio::time::timeout_at(deadline, client.request(request))
@@ -439,6 +482,7 @@ async fn run(
                         req.method = Method::GET;
                     }
                     req.body = OutBody::None;
+                    req.length = None;
                     req.headers
                         .retain(|(n, _)| !redirect::BODY_HEADERS.contains(&n.as_str()));
                 } else if matches!(req.body, OutBody::Stream(_)) {
@@ -579,7 +623,7 @@ pub(crate) fn install<'js>(
                 }
                 let method = Method::from_bytes(method.as_bytes())
                     .map_err(|_| fail(format!("'{method}' is not a valid HTTP method.")))?;
-                let headers = parse_headers(&headers).map_err(fail)?;
+                let (headers, length) = parse_headers(&headers).map_err(fail)?;
                 let body = if body.is_null() || body.is_undefined() {
                     OutBody::None
                 } else if let Some(text) = body.as_string() {
@@ -601,11 +645,17 @@ pub(crate) fn install<'js>(
                     _ => RedirectMode::Follow,
                 };
                 s.take_subrequest().map_err(fail)?;
+                let length = if matches!(body, OutBody::Stream(_)) {
+                    length
+                } else {
+                    None
+                };
                 let req = Outgoing {
                     method,
                     url,
                     headers,
                     body,
+                    length,
                     redirect,
                 };
                 let (body_handle, body_reg) = AbortHandle::new_pair();

@@ -288,6 +288,15 @@ async fn route(req: Request<Incoming>, addr: SocketAddr) -> Response<Body> {
             let data = e.finish().unwrap_or_default();
             encoded("deflate", data)
         }
+        // What some servers send as "deflate": no zlib wrapper.
+        ["raw-deflate"] => {
+            use std::io::Write;
+            let mut e =
+                flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+            let _ = e.write_all(compressible().as_bytes());
+            let data = e.finish().unwrap_or_default();
+            encoded("deflate", data)
+        }
         ["br"] => {
             let mut data = Vec::new();
             {
