@@ -149,7 +149,9 @@ async function fetch(input, init = undefined) {
   // The common `fetch(url)`: no Request object, the URL is checked in Rust.
   if (init === undefined && (typeof input === "string" || (areaLoaded("url") && input instanceof internal.URL))) {
     const url = String(input);
-    if (!/^\s*data:/i.test(url)) return start("GET", url, [], null, "follow", null);
+    // Only a URL starting with "d"/"D" (or with leading whitespace) can be data:.
+    const c = url.charCodeAt(0);
+    if ((c !== 100 && c !== 68 && c > 32) || !/^\s*data:/i.test(url)) return start("GET", url, [], null, "follow", null);
   }
   const request = new Request(input, init);
   const r = request[REQ];
