@@ -313,8 +313,10 @@ fn describe(err: &(dyn std::error::Error + 'static)) -> String {
         if let Some(blocked) = e.downcast_ref::<client::Blocked>() {
             return blocked.0.clone();
         }
+        // hyper's "client error (Connect)" wrapper says nothing its cause does not.
+        let wrapper = e.is::<hyper_util::client::legacy::Error>() && e.source().is_some();
         let text = e.to_string();
-        if !parts.iter().any(|p| p.contains(&text)) {
+        if !wrapper && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
         cur = e.source();
