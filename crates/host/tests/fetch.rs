@@ -10,6 +10,13 @@ use std::sync::Arc;
 
 use support::TestServer;
 
+/// Size of the big bodies: 20 MiB.
+const BIG: usize = 20 << 20;
+
+fn pattern(i: usize) -> u8 {
+    ((i % 65521) * 31 + 7) as u8
+}
+
 /// A tiny upstream: answers every request with its method and path, and counts them.
 fn upstream() -> (String, Arc<AtomicUsize>) {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -31,8 +38,46 @@ fn upstream() -> (String, Arc<AtomicUsize>) {
                     }
                 }
                 h.fetch_add(1, Ordering::SeqCst);
-                let head = String::from_utf8_lossy(&buf);
+                let end = buf.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(0) + 4;
+                let head = String::from_utf8_lossy(&buf[..end]).into_owned();
                 let line = head.lines().next().unwrap_or_default().to_owned();
+                if line.starts_with("GET /big ") {
+                    // BIG bytes of the pattern.
+                    let body: Vec<u8> = (0..BIG).map(pattern).collect();
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-length: {BIG}\r\nconnection: close\r\n\r\n"
+                    );
+                    let _ = stream.write_all(head.as_bytes());
+                    let _ = stream.write_all(&body);
+                    return;
+                }
+                if line.starts_with("POST /check ") {
+                    // Reads a Content-Length body and says whether it is the pattern.
+                    let length: usize = head
+                        .lines()
+                        .find_map(|l| {
+                            let (k, v) = l.split_once(':')?;
+                            k.eq_ignore_ascii_case("content-length")
+                                .then(|| v.trim().parse().ok())?
+                        })
+                        .unwrap_or(0);
+                    let mut body = buf[end..].to_vec();
+                    while body.len() < length {
+                        match stream.read(&mut chunk) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => body.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let ok = body.len() == length
+                        && body.iter().enumerate().all(|(i, &b)| b == pattern(i));
+                    let text = format!("length {length} ok {ok}");
+                    let reply = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
+                        text.len()
+                    );
+                    let _ = stream.write_all(reply.as_bytes());
+                    return;
+                }
                 let body = format!("upstream saw {line}");
                 let reply = format!(
                     "HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\nx-upstream: 1\r\n\
@@ -50,6 +95,15 @@ const PROXY: &str = r#"
 export default {
   async fetch(req, env) {
     const path = new URL(req.url).pathname;
+    if (path === "/upload") {
+      // The client's body, streamed on with its length.
+      return fetch(env.UPSTREAM + "/check", {
+        method: "POST",
+        body: req.body,
+        headers: { "content-length": req.headers.get("content-length") },
+        duplex: "half",
+      });
+    }
     if (path === "/twice") {
       const a = await (await fetch(env.UPSTREAM + "/one")).text();
       try {
@@ -135,4 +189,29 @@ allow = ["api.example.com"]
         before,
         "denied fetches never left"
     );
+}
+
+#[test]
+fn twenty_megabytes_each_way_through_nanod() {
+    let (up, _) = upstream();
+    let s = TestServer::start(
+        &format!(
+            r#"
+[apps.proxy]
+main = "proxy.js"
+vars = {{ UPSTREAM = "{up}" }}
+[apps.proxy.limits]
+body_mb = 64
+"#
+        ),
+        &[("proxy.js", PROXY)],
+    );
+    let down = s.get("any.test", "/big");
+    assert_eq!(down.status, 200);
+    assert_eq!(down.body.len(), BIG);
+    assert!(down.body.iter().enumerate().all(|(i, &b)| b == pattern(i)));
+    let body: Vec<u8> = (0..BIG).map(pattern).collect();
+    let up = s.request("POST", "any.test", "/upload", &[], &body);
+    assert_eq!(up.status, 200, "{}", up.text());
+    assert_eq!(up.text(), format!("length {BIG} ok true"));
 }
