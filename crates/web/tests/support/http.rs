@@ -125,10 +125,17 @@ pub fn start(tls: Option<Arc<rustls::ServerConfig>>) -> Server {
                     let service = hyper::service::service_fn(move |req| {
                         let h = h.clone();
                         async move {
-                            if let Ok(mut m) = h.lock() {
-                                *m.entry(req.uri().path().to_string()).or_default() += 1;
+                            let path = req.uri().path().to_string();
+                            if path == "/hits" {
+                                // How many requests a path has had (for the tests to wait on).
+                                let of = query(&req).get("path").cloned().unwrap_or_default();
+                                let n = h.lock().map(|m| m.get(&of).copied().unwrap_or(0));
+                                return Ok(reply(200, &[], full(n.unwrap_or(0).to_string())));
                             }
-                            Ok::<_, Infallible>(route(req, addr).await)
+                            if let Ok(mut m) = h.lock() {
+                                *m.entry(path).or_default() += 1;
+                            }
+                            Ok::<_, Infallible>(route(req, addr, h).await)
                         }
                     });
                     let builder = hyper::server::conn::http1::Builder::new();
@@ -182,7 +189,21 @@ pub fn compressible() -> String {
     "NANO decodes this body. ".repeat(200)
 }
 
-async fn route(req: Request<Incoming>, addr: SocketAddr) -> Response<Body> {
+type Hits = Arc<std::sync::Mutex<HashMap<String, usize>>>;
+
+/// Counts `key` in `hits` when dropped: hyper drops a request's future when its
+/// connection goes away, so this tells the tests the client hung up.
+struct CountOnDrop(Hits, &'static str);
+
+impl Drop for CountOnDrop {
+    fn drop(&mut self) {
+        if let Ok(mut m) = self.0.lock() {
+            *m.entry(self.1.to_string()).or_default() += 1;
+        }
+    }
+}
+
+async fn route(req: Request<Incoming>, addr: SocketAddr, hits: Hits) -> Response<Body> {
     let path = req.uri().path().to_string();
     let q = query(&req);
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
@@ -317,6 +338,7 @@ async fn route(req: Request<Incoming>, addr: SocketAddr) -> Response<Body> {
         }
         // Never answers.
         ["hang"] => {
+            let _guard = CountOnDrop(hits, "/hang-dropped");
             futures_util::future::pending::<()>().await;
             reply(500, &[], full(""))
         }
