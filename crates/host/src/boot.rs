@@ -122,6 +122,7 @@ pub(crate) async fn finish(
     } = prepared;
     *target.borrow_mut() = Some(hooks);
     iso.set_memory_limit(app.config.limits.memory_bytes);
+    web.set_fetch_settings(app.config.fetch_settings());
     iso.set_modules(Rc::new(AppSource(app.clone())));
     let source = app
         .read(&app.main)

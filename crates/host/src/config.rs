@@ -40,6 +40,26 @@ impl Default for Limits {
     }
 }
 
+/// Where an app's outbound `fetch` may go and how long it may take (`[apps.NAME.outbound]`).
+/// With no lists, every host is allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outbound {
+    pub policy: nano_web::OutboundPolicy,
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+}
+
+impl Default for Outbound {
+    fn default() -> Self {
+        let d = nano_web::FetchSettings::default();
+        Self {
+            policy: d.policy,
+            connect_timeout: d.connect_timeout,
+            timeout: d.timeout,
+        }
+    }
+}
+
 /// Settings of the HTTP front door, shared by every app.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerSettings {
@@ -84,6 +104,20 @@ pub struct AppConfig {
     /// `env` bindings, as JSON text per name.
     pub vars: BTreeMap<String, String>,
     pub limits: Limits,
+    pub outbound: Outbound,
+}
+
+impl AppConfig {
+    /// What the app's isolates give their `fetch`.
+    pub fn fetch_settings(&self) -> nano_web::FetchSettings {
+        nano_web::FetchSettings {
+            subrequests: self.limits.subrequests,
+            connect_timeout: self.outbound.connect_timeout,
+            timeout: self.outbound.timeout,
+            policy: self.outbound.policy.clone(),
+            ..nano_web::FetchSettings::default()
+        }
+    }
 }
 
 /// A whole validated configuration.
@@ -133,6 +167,19 @@ struct RawApp {
     vars: toml::Table,
     #[serde(default)]
     limits: RawLimits,
+    #[serde(default)]
+    outbound: RawOutbound,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawOutbound {
+    #[serde(default)]
+    allow: Vec<String>,
+    #[serde(default)]
+    deny: Vec<String>,
+    connect_timeout_ms: Option<u64>,
+    timeout_ms: Option<u64>,
 }
 
 #[derive(Deserialize, Default)]
@@ -196,6 +243,40 @@ impl Limits {
     }
 }
 
+impl Outbound {
+    fn from_raw(path: &Path, app: &str, raw: &RawOutbound) -> Result<Self, ConfigError> {
+        let d = Outbound::default();
+        let what = |f: &str| format!("apps.{app}.outbound.{f}");
+        let rules = |list: &[String], field: &str| {
+            list.iter()
+                .enumerate()
+                .map(|(i, entry)| {
+                    nano_web::Rule::parse(entry)
+                        .map_err(|e| invalid(path, format!("{}[{i}]: {e}", what(field))))
+                })
+                .collect::<Result<Vec<_>, _>>()
+        };
+        Ok(Self {
+            policy: nano_web::OutboundPolicy {
+                allow: rules(&raw.allow, "allow")?,
+                deny: rules(&raw.deny, "deny")?,
+            },
+            connect_timeout: Duration::from_millis(positive(
+                path,
+                &what("connect_timeout_ms"),
+                raw.connect_timeout_ms,
+                d.connect_timeout.as_millis() as u64,
+            )?),
+            timeout: Duration::from_millis(positive(
+                path,
+                &what("timeout_ms"),
+                raw.timeout_ms,
+                d.timeout.as_millis() as u64,
+            )?),
+        })
+    }
+}
+
 /// Parses a listen address such as `127.0.0.1:8080`, `[::1]:80` or `:8080`.
 pub fn parse_listen(text: &str) -> Result<SocketAddr, String> {
     let text = text.trim();
@@ -224,6 +305,7 @@ impl Config {
                 routes: Vec::new(),
                 vars: BTreeMap::new(),
                 limits: Limits::default(),
+                outbound: Outbound::default(),
             }],
             catch_all: Some(0),
         })
@@ -322,6 +404,7 @@ impl Config {
                 routes,
                 vars,
                 limits: Limits::from_raw(path, name, &app.limits)?,
+                outbound: Outbound::from_raw(path, name, &app.outbound)?,
             });
         }
         let catch_all = (apps.len() == 1 && apps[0].routes.is_empty()).then_some(0);

@@ -14,7 +14,7 @@ use nano_web::{Level, WebOptions};
 
 use crate::app::{App, AppSource};
 use crate::boot::JS_STACK;
-use crate::config::{AppConfig, Limits};
+use crate::config::{AppConfig, Limits, Outbound};
 
 /// Heap limit for `nanod run`: a script run by hand is trusted, but a runaway one should
 /// still stop with an error rather than take the machine down.
@@ -59,8 +59,11 @@ async fn run(path: &Path) -> i32 {
         vars: BTreeMap::new(),
         limits: Limits {
             memory_bytes: RUN_MEMORY,
+            // A script is not a request: no subrequest limit.
+            subrequests: u32::MAX,
             ..Limits::default()
         },
+        outbound: Outbound::default(),
     }));
     let source = match app.read(&app.main) {
         Ok(s) => s,
@@ -103,6 +106,7 @@ async fn run(path: &Path) -> i32 {
             return 1;
         }
     };
+    web.set_fetch_settings(app.config.fetch_settings());
     let kind = ScriptKind::detect(&app.main, &source);
     let code = drive(&mut iso, &web, &app.main, &source, kind, &failed).await;
     drop(web);

@@ -174,6 +174,7 @@ const AREAS: &[Part] = &[
         imports: &[
             "defineGlobal",
             "need",
+            "areaLoaded",
             "DOMException",
             "Request",
             "Response",

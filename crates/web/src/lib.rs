@@ -24,6 +24,7 @@ use nano_engine::rquickjs::{Ctx, Function, Object, Persistent, Value};
 use nano_engine::{Fatal, Isolate, JsError};
 
 pub use body::{BodyStream, ResponseBody};
+pub use fetch::{FetchSettings, LocalFetch, OutboundPolicy, Rule, RuleError};
 
 /// Severity of a console line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +88,7 @@ pub struct WebOptions {
 /// may be dropped before or after its isolate.
 pub struct Web {
     bodies: Rc<body::BodyTable>,
+    fetch: Rc<fetch::FetchState>,
     dispatch: Persistent<Function<'static>>,
     bind: Persistent<Function<'static>>,
     unhandled: Persistent<Function<'static>>,
@@ -97,10 +99,22 @@ pub struct Web {
 /// Installs every Web API into the isolate's global scope.
 pub fn install(isolate: &mut Isolate, options: WebOptions) -> Result<Web, JsError> {
     let bodies = Rc::new(body::BodyTable::default());
+    let fetch = Rc::new(fetch::FetchState::new());
+    // Each dispatched request's outcome also ends its share of the subrequest allowance.
+    let options = {
+        let (state, respond) = (fetch.clone(), options.respond.clone());
+        WebOptions {
+            respond: Rc::new(move |id, outcome| {
+                state.request_finished();
+                respond(id, outcome)
+            }),
+            ..options
+        }
+    };
     let loop_handle = isolate.ops().clone();
     let result = isolate
         .enter(None, |ctx| -> Result<_, JsError> {
-            let ops = ops::build(ctx, &loop_handle, &bodies, &options)
+            let ops = ops::build(ctx, &loop_handle, &bodies, &fetch, &options)
                 .map_err(|e| JsError::catch(ctx, e))?;
             let api: Object = glue::run(ctx, ops).map_err(|e| JsError::catch(ctx, e))?;
             let get = |name: &str| -> Result<Persistent<Function<'static>>, JsError> {
@@ -112,6 +126,7 @@ pub fn install(isolate: &mut Isolate, options: WebOptions) -> Result<Web, JsErro
         .map_err(|f| JsError::new("Error", f.to_string()))??;
     Ok(Web {
         bodies,
+        fetch,
         dispatch: result.0,
         bind: result.1,
         unhandled: result.2,
@@ -128,6 +143,12 @@ pub enum AppExports<'js> {
 }
 
 impl Web {
+    /// Sets what the app's outbound `fetch` may do (its limits, timeouts, policy); the
+    /// defaults apply until this is called.
+    pub fn set_fetch_settings(&self, settings: FetchSettings) {
+        self.fetch.set_settings(settings);
+    }
+
     /// Tells the glue where the app's `fetch` handler is and what its `env` holds.
     pub fn bind<'js>(
         &self,
@@ -211,8 +232,13 @@ impl Web {
             raw.push('\n');
         }
         let body_id = body.map(|b| self.bodies.insert(b));
-        dispatch
+        self.fetch.request_started();
+        let result = dispatch
             .call::<_, ()>((id as f64, method, url, raw, body_id))
-            .map_err(catch)
+            .map_err(catch);
+        if result.is_err() {
+            self.fetch.request_finished();
+        }
+        result
     }
 }

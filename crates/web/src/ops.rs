@@ -56,6 +56,7 @@ pub(crate) fn build<'js>(
     ctx: &Ctx<'js>,
     lp: &LoopHandle,
     bodies: &Rc<BodyTable>,
+    fetch: &Rc<crate::fetch::FetchState>,
     options: &WebOptions,
 ) -> Result<Object<'js>> {
     let ops = Object::new(ctx.clone())?;
@@ -342,7 +343,7 @@ pub(crate) fn build<'js>(
     crate::url::install(ctx, &ops)?;
     crate::compression::install(ctx, &ops)?;
     crate::crypto::install(ctx, &ops, lp)?;
-    crate::fetch::install(ctx, &ops, lp, bodies)?;
+    crate::fetch::install(ctx, &ops, lp, bodies, fetch)?;
     crate::multipart::install(ctx, &ops)?;
     Ok(ops)
 }

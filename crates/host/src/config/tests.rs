@@ -89,6 +89,22 @@ fn mistakes_are_reported_with_the_field() {
         ("threads = 0\n[apps.a]\nmain = \"a.js\"\n", "threads"),
         ("listen = \"127.0.0.1:1\"\n", "no apps"),
         ("[apps.a\nmain = 1", "nano.toml"),
+        (
+            "[apps.a]\nmain = \"a.js\"\n[apps.a.outbound]\nallow = [\"ok.test\", \"10.0.0.0/33\"]\n",
+            "apps.a.outbound.allow[1]: \"10.0.0.0/33\": prefix length out of range",
+        ),
+        (
+            "[apps.a]\nmain = \"a.js\"\n[apps.a.outbound]\ndeny = [\"http://x\"]\n",
+            "apps.a.outbound.deny[0]",
+        ),
+        (
+            "[apps.a]\nmain = \"a.js\"\n[apps.a.outbound]\ntimeout_ms = 0\n",
+            "apps.a.outbound.timeout_ms",
+        ),
+        (
+            "[apps.a]\nmain = \"a.js\"\n[apps.a.outbound]\nalow = []\n",
+            "unknown field `alow`",
+        ),
     ];
     for (text, expect) in cases {
         let err = parse(dir.path(), text).expect_err(text).to_string();
@@ -108,4 +124,46 @@ fn listen_shorthands() {
         Ok("[::1]:80".into())
     );
     assert!(parse_listen("localhost").is_err());
+}
+
+#[test]
+fn outbound_policy_and_fetch_settings() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), &["a.js", "b.js"]);
+    let c = parse(
+        dir.path(),
+        r#"
+[apps.a]
+main = "a.js"
+routes = ["a.test/*"]
+[apps.a.limits]
+subrequests = 7
+[apps.a.outbound]
+allow = ["api.example.com", "*.example.org", "10.0.0.0/8"]
+deny = ["10.1.0.0/16"]
+connect_timeout_ms = 1500
+timeout_ms = 20000
+[apps.b]
+main = "b.js"
+routes = ["b.test/*"]
+"#,
+    )
+    .expect("valid");
+    let a = c.apps.iter().find(|a| a.name == "a").expect("a");
+    let want = nano_web::OutboundPolicy::new(
+        &["api.example.com", "*.example.org", "10.0.0.0/8"],
+        &["10.1.0.0/16"],
+    )
+    .expect("policy");
+    assert_eq!(a.outbound.policy, want);
+    let s = a.fetch_settings();
+    assert_eq!(s.subrequests, 7);
+    assert_eq!(s.connect_timeout, Duration::from_millis(1500));
+    assert_eq!(s.timeout, Duration::from_millis(20000));
+    assert_eq!(s.policy, want);
+    // No [outbound]: everything is allowed, default timeouts.
+    let b = c.apps.iter().find(|a| a.name == "b").expect("b");
+    assert_eq!(b.outbound, Outbound::default());
+    assert!(b.outbound.policy.is_open());
+    assert_eq!(b.fetch_settings().subrequests, 50);
 }

@@ -72,7 +72,7 @@ class Response {
   }
   get type() { return this[RES].type; }
   get url() { return this[RES].url; }
-  get redirected() { return false; }
+  get redirected() { return this[RES].redirected === true; }
   get status() { return this[RES].status; }
   get ok() { const s = this[RES].status; return s >= 200 && s <= 299; }
   get statusText() { return this[RES].statusText; }
@@ -93,7 +93,7 @@ class Response {
   }
   get [Symbol.toStringTag]() { return "Response"; }
   [INSPECT_CUSTOM]() {
-    return "Response " + inspect({ status: this.status, statusText: this.statusText, headers: this.headers, body: this[BODY].isNull ? null : "[body]", bodyUsed: this.bodyUsed, ok: this.ok, redirected: false, type: this.type, url: this.url });
+    return "Response " + inspect({ status: this.status, statusText: this.statusText, headers: this.headers, body: this[BODY].isNull ? null : "[body]", bodyUsed: this.bodyUsed, ok: this.ok, redirected: this.redirected, type: this.type, url: this.url });
   }
 }
 applyBodyMixin(Response);
