@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use nano_engine::rquickjs::{Ctx, Object};
 use nano_engine::{Fatal, Isolate, IsolateOptions, JsError, ScriptKind};
-use nano_web::{AppExports, Web, WebOptions};
+use nano_web::{AppExports, LocalFetch, Web, WebOptions};
 
 use crate::app::{App, AppSource};
 
@@ -48,9 +48,15 @@ impl From<JsError> for BootError {
     }
 }
 
-/// The `env` object: each configured var, parsed from its JSON form.
-fn build_env<'js>(ctx: &Ctx<'js>, app: &App) -> Result<Object<'js>, JsError> {
+/// The `env` object: each configured var, parsed from its JSON form, and each service
+/// binding.
+fn build_env<'js>(ctx: &Ctx<'js>, app: &App, web: &Web) -> Result<Object<'js>, JsError> {
     let env = Object::new(ctx.clone()).map_err(|e| JsError::catch(ctx, e))?;
+    for binding in app.config.services.keys() {
+        let fetcher = web.service_binding(ctx, binding)?;
+        env.set(binding.as_str(), fetcher)
+            .map_err(|e| JsError::catch(ctx, e))?;
+    }
     for (name, json) in &app.config.vars {
         let value = ctx
             .json_parse(json.as_str())
@@ -103,15 +109,21 @@ pub(crate) fn prepare() -> Result<Prepared, BootError> {
     Ok(Prepared { web, iso, hooks })
 }
 
-pub(crate) async fn boot(app: &Arc<App>, hooks: WebOptions) -> Result<Live, BootError> {
-    finish(prepare()?, app, hooks).await
+pub(crate) async fn boot(
+    app: &Arc<App>,
+    hooks: WebOptions,
+    local: Option<Rc<dyn LocalFetch>>,
+) -> Result<Live, BootError> {
+    finish(prepare()?, app, hooks, local).await
 }
 
-/// Gives a prepared isolate to `app`: its limits, files and hooks, then its code.
+/// Gives a prepared isolate to `app`: its limits, files, hooks and in-process services
+/// (`local`), then its code.
 pub(crate) async fn finish(
     prepared: Prepared,
     app: &Arc<App>,
     hooks: WebOptions,
+    local: Option<Rc<dyn LocalFetch>>,
 ) -> Result<Live, BootError> {
     // (`web` keeps the engine runtime alive until its own JS values are released, so
     // the drop order of these does not matter; dropping `web` first is still tidier.)
@@ -122,7 +134,9 @@ pub(crate) async fn finish(
     } = prepared;
     *target.borrow_mut() = Some(hooks);
     iso.set_memory_limit(app.config.limits.memory_bytes);
-    web.set_fetch_settings(app.config.fetch_settings());
+    let mut fetch = app.config.fetch_settings();
+    fetch.local = local;
+    web.set_fetch_settings(fetch);
     iso.set_modules(Rc::new(AppSource(app.clone())));
     let source = app
         .read(&app.main)
@@ -131,9 +145,9 @@ pub(crate) async fn finish(
     if kind == ScriptKind::Classic {
         // Service-worker scripts see their bindings as globals, as on Workers.
         iso.enter(None, |ctx| -> Result<(), JsError> {
-            let env = build_env(ctx, app)?;
+            let env = build_env(ctx, app, &web)?;
             let globals = ctx.globals();
-            for name in app.config.vars.keys() {
+            for name in app.config.vars.keys().chain(app.config.services.keys()) {
                 let v: nano_engine::rquickjs::Value =
                     env.get(name.as_str()).map_err(|e| JsError::catch(ctx, e))?;
                 globals
@@ -167,7 +181,7 @@ pub(crate) async fn finish(
     }
     let namespace = iso.main_namespace();
     iso.enter(None, |ctx| -> Result<(), JsError> {
-        let env = build_env(ctx, app)?;
+        let env = build_env(ctx, app, &web)?;
         let exports = match &namespace {
             Some(ns) => AppExports::Module(
                 ns.clone()

@@ -29,7 +29,7 @@ pub fn check(config: &Config) -> Vec<String> {
                 respond: Rc::new(|_, _| {}),
                 uncaught: Rc::new(|_| {}),
             };
-            match boot(&app, hooks).await {
+            match boot(&app, hooks, None).await {
                 Ok(live) => drop(live),
                 Err(BootError::Script(e)) => {
                     let location = e

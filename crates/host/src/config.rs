@@ -47,6 +47,9 @@ pub struct Outbound {
     pub policy: nano_web::OutboundPolicy,
     pub connect_timeout: Duration,
     pub timeout: Duration,
+    /// A fetch to a URL one of this server's apps serves goes to that app in-process,
+    /// without a socket (`in_process = true`).
+    pub in_process: bool,
 }
 
 impl Default for Outbound {
@@ -56,6 +59,7 @@ impl Default for Outbound {
             policy: d.policy,
             connect_timeout: d.connect_timeout,
             timeout: d.timeout,
+            in_process: false,
         }
     }
 }
@@ -105,6 +109,9 @@ pub struct AppConfig {
     pub vars: BTreeMap<String, String>,
     pub limits: Limits,
     pub outbound: Outbound,
+    /// Service bindings (`[apps.NAME.services]`): `env.BINDING` sends requests to the
+    /// app at this index, in-process.
+    pub services: BTreeMap<String, usize>,
 }
 
 impl AppConfig {
@@ -169,6 +176,8 @@ struct RawApp {
     limits: RawLimits,
     #[serde(default)]
     outbound: RawOutbound,
+    #[serde(default)]
+    services: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -180,6 +189,8 @@ struct RawOutbound {
     deny: Vec<String>,
     connect_timeout_ms: Option<u64>,
     timeout_ms: Option<u64>,
+    #[serde(default)]
+    in_process: bool,
 }
 
 #[derive(Deserialize, Default)]
@@ -273,6 +284,7 @@ impl Outbound {
                 raw.timeout_ms,
                 d.timeout.as_millis() as u64,
             )?),
+            in_process: raw.in_process,
         })
     }
 }
@@ -306,6 +318,7 @@ impl Config {
                 vars: BTreeMap::new(),
                 limits: Limits::default(),
                 outbound: Outbound::default(),
+                services: BTreeMap::new(),
             }],
             catch_all: Some(0),
         })
@@ -405,7 +418,30 @@ impl Config {
                 vars,
                 limits: Limits::from_raw(path, name, &app.limits)?,
                 outbound: Outbound::from_raw(path, name, &app.outbound)?,
+                services: BTreeMap::new(),
             });
+        }
+        // Service bindings name other apps: resolved once every app is known.
+        for (i, (name, app)) in raw.apps.iter().enumerate() {
+            for (binding, target) in &app.services {
+                let what = format!("apps.{name}.services.{binding}");
+                if !is_binding_name(binding) {
+                    return Err(invalid(
+                        path,
+                        format!("{what}: a binding name must be a JavaScript identifier"),
+                    ));
+                }
+                if app.vars.contains_key(binding) {
+                    return Err(invalid(
+                        path,
+                        format!("{what}: `{binding}` is also a var; env can hold only one"),
+                    ));
+                }
+                let Some(index) = apps.iter().position(|a| &a.name == target) else {
+                    return Err(invalid(path, format!("{what}: no app named {target:?}")));
+                };
+                apps[i].services.insert(binding.clone(), index);
+            }
         }
         let catch_all = (apps.len() == 1 && apps[0].routes.is_empty()).then_some(0);
         Ok(Self {
@@ -414,6 +450,15 @@ impl Config {
             catch_all,
         })
     }
+}
+
+/// `[A-Za-z_$][A-Za-z0-9_$]*`: usable as `env.NAME`.
+fn is_binding_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
 }
 
 /// The main file must exist and be a file; returns its canonical path.

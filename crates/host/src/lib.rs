@@ -11,6 +11,7 @@ mod pool;
 pub mod router;
 pub mod run;
 mod server;
+mod services;
 mod sniff;
 
 pub use config::{Config, ConfigError};

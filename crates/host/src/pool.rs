@@ -84,6 +84,9 @@ struct Slot {
     wake: tokio::sync::Notify,
 }
 
+/// See [`Pool::set_local_fetch`].
+pub(crate) type LocalFetchFactory = Rc<dyn Fn(usize) -> Option<Rc<dyn nano_web::LocalFetch>>>;
+
 /// This thread's isolates, one task per app.
 pub(crate) struct Pool {
     apps: Arc<Vec<Arc<App>>>,
@@ -98,6 +101,9 @@ pub(crate) struct Pool {
     refilling: Cell<bool>,
     /// When this thread last received a request.
     last_request: Cell<Instant>,
+    /// Makes an app's in-process services (service bindings, fetches to other apps of
+    /// this server), given the app's index; set by the server.
+    local_fetch: RefCell<Option<LocalFetchFactory>>,
 }
 
 /// How long a thread must have had no request before it prepares a spare isolate.
@@ -127,7 +133,18 @@ impl Pool {
             spare: RefCell::new(None),
             refilling: Cell::new(false),
             last_request: Cell::new(Instant::now()),
+            local_fetch: RefCell::new(None),
         })
+    }
+
+    /// How apps booted on this thread reach in-process services.
+    pub(crate) fn set_local_fetch(&self, factory: LocalFetchFactory) {
+        *self.local_fetch.borrow_mut() = Some(factory);
+    }
+
+    fn local_fetch_for(&self, index: usize) -> Option<Rc<dyn nano_web::LocalFetch>> {
+        let factory = self.local_fetch.borrow().clone()?;
+        factory(index)
     }
 
     pub(crate) fn app(&self, index: usize) -> &Arc<App> {
@@ -436,9 +453,10 @@ async fn app_task(
                         slot.queued.set(slot.queued.get().saturating_sub(1));
                         if slot.live.borrow().is_none() {
                             let hooks = hooks(&app, inflight, &slot.outbox);
+                            let local = pool.local_fetch_for(index);
                             let booted = match pool.take_spare() {
-                                Some(prepared) => finish(prepared, &app, hooks).await,
-                                None => boot(&app, hooks).await,
+                                Some(prepared) => finish(prepared, &app, hooks, local).await,
+                                None => boot(&app, hooks, local).await,
                             };
                             match booted {
                                 Ok(l) => *slot.live.borrow_mut() = Some(l),

@@ -64,6 +64,7 @@ async fn run(path: &Path) -> i32 {
             ..Limits::default()
         },
         outbound: Outbound::default(),
+        services: BTreeMap::new(),
     }));
     let source = match app.read(&app.main) {
         Ok(s) => s,

@@ -41,7 +41,7 @@ const THREAD_STACK: usize = 16 << 20;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 /// Response bodies stay on their loop thread, so they need not be `Send`.
-type Body = Pin<Box<dyn hyper::body::Body<Data = Bytes, Error = BoxError>>>;
+pub(crate) type Body = Pin<Box<dyn hyper::body::Body<Data = Bytes, Error = BoxError>>>;
 
 fn boxed<B>(body: B) -> Body
 where
@@ -52,9 +52,9 @@ where
 }
 
 /// What every loop thread shares.
-struct Shared {
+pub(crate) struct Shared {
     apps: Arc<Vec<Arc<App>>>,
-    router: Router,
+    pub(crate) router: Router,
     settings: ServerSettings,
     placement: Arc<Placement>,
     /// Each loop thread's queue of requests forwarded from other threads.
@@ -212,6 +212,7 @@ async fn accept_loop(
         shared.placement.clone(),
     );
     tokio::task::spawn_local(pool.clone().sweep());
+    pool.set_local_fetch(crate::services::factory(&pool, &shared, here));
     pool.refill();
     // Requests other threads forward to this one (it is their app's home).
     let forwarded = pool.clone();
@@ -446,40 +447,11 @@ async fn handle(
         body,
         reply: reply_tx,
     };
-    let route = shared.placement.route(index, here);
-    let _load = route.home.then(|| shared.placement.enter(index));
-    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
-    let ticket = Ticket { app: index, id };
-    if route.thread == here {
-        pool.send(index, id, job);
-    } else if shared.remotes[route.thread]
-        .send(Remote::Request(index, id, job))
-        .is_err()
-    {
+    let Some(reply) = exchange(&pool, &shared, here, index, job, reply_rx).await else {
         return Ok(text_response(
             StatusCode::SERVICE_UNAVAILABLE,
             "Service Unavailable: shutting down\n",
         ));
-    }
-    let reply = match tokio::time::timeout(limits.wall, reply_rx).await {
-        Ok(Ok(reply)) => reply,
-        Ok(Err(_)) => Reply::Fatal(nano_engine::Fatal::Panic("isolate stopped".into())),
-        Err(_) => {
-            if route.thread == here {
-                pool.cancel(ticket);
-            } else {
-                let _ = shared.remotes[route.thread].send(Remote::Cancel(ticket));
-            }
-            log::app(
-                app.name(),
-                nano_web::Level::Error,
-                "request exceeded its wall-time limit",
-            );
-            return Ok(text_response(
-                StatusCode::GATEWAY_TIMEOUT,
-                "Gateway Timeout: the app did not respond in time\n",
-            ));
-        }
     };
     match fault.load(Ordering::Relaxed) {
         413 => {
@@ -496,7 +468,74 @@ async fn handle(
         }
         _ => {}
     }
-    Ok(match reply {
+    Ok(reply_response(reply))
+}
+
+/// Runs one request on app `index` (on its home thread or here, as placement says) and
+/// waits for the app's reply within its wall-time limit (`None`: the target thread is
+/// gone, the server is shutting down).
+pub(crate) async fn exchange(
+    pool: &Rc<Pool>,
+    shared: &Arc<Shared>,
+    here: usize,
+    index: usize,
+    job: Job,
+    reply_rx: oneshot::Receiver<Reply>,
+) -> Option<Outcome> {
+    let app = pool.app(index).clone();
+    let route = shared.placement.route(index, here);
+    let _load = route.home.then(|| shared.placement.enter(index));
+    let id = shared.next_id.fetch_add(1, Ordering::Relaxed);
+    let ticket = Ticket { app: index, id };
+    if route.thread == here {
+        pool.send(index, id, job);
+    } else if shared.remotes[route.thread]
+        .send(Remote::Request(index, id, job))
+        .is_err()
+    {
+        return None;
+    }
+    Some(
+        match tokio::time::timeout(app.config.limits.wall, reply_rx).await {
+            Ok(Ok(reply)) => Outcome::Reply(reply),
+            Ok(Err(_)) => Outcome::Reply(Reply::Fatal(nano_engine::Fatal::Panic(
+                "isolate stopped".into(),
+            ))),
+            Err(_) => {
+                if route.thread == here {
+                    pool.cancel(ticket);
+                } else {
+                    let _ = shared.remotes[route.thread].send(Remote::Cancel(ticket));
+                }
+                log::app(
+                    app.name(),
+                    nano_web::Level::Error,
+                    "request exceeded its wall-time limit",
+                );
+                Outcome::WallTimeout
+            }
+        },
+    )
+}
+
+/// How a request ended: the app's reply, or nothing within its wall time.
+pub(crate) enum Outcome {
+    Reply(Reply),
+    WallTimeout,
+}
+
+/// The HTTP response for an app's reply.
+pub(crate) fn reply_response(outcome: Outcome) -> Response<Body> {
+    let reply = match outcome {
+        Outcome::Reply(reply) => reply,
+        Outcome::WallTimeout => {
+            return text_response(
+                StatusCode::GATEWAY_TIMEOUT,
+                "Gateway Timeout: the app did not respond in time\n",
+            )
+        }
+    };
+    match reply {
         Reply::Response(parts) => to_hyper(parts),
         Reply::Exception | Reply::Boot => {
             text_response(StatusCode::INTERNAL_SERVER_ERROR, "Internal Server Error\n")
@@ -515,7 +554,7 @@ async fn handle(
             StatusCode::SERVICE_UNAVAILABLE,
             format!("Service Unavailable: {fatal}\n"),
         ),
-    })
+    }
 }
 
 fn to_hyper(parts: ResponseParts) -> Response<Body> {

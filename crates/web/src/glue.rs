@@ -189,7 +189,7 @@ const AREAS: &[Part] = &[
             "headersFromFlat",
             "pumpBody",
         ],
-        exports: &["fetch"],
+        exports: &["fetch", "makeFetcher"],
     },
     Part {
         name: "clone",

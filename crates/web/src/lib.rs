@@ -92,6 +92,7 @@ pub struct Web {
     dispatch: Persistent<Function<'static>>,
     bind: Persistent<Function<'static>>,
     unhandled: Persistent<Function<'static>>,
+    make_fetcher: Persistent<Function<'static>>,
     // Last: dropped after the values above.
     _runtime: nano_engine::rquickjs::Runtime,
 }
@@ -121,7 +122,12 @@ pub fn install(isolate: &mut Isolate, options: WebOptions) -> Result<Web, JsErro
                 let f: Function = api.get(name).map_err(|e| JsError::catch(ctx, e))?;
                 Ok(Persistent::save(ctx, f))
             };
-            Ok((get("dispatch")?, get("bind")?, get("unhandledRejection")?))
+            Ok((
+                get("dispatch")?,
+                get("bind")?,
+                get("unhandledRejection")?,
+                get("makeFetcher")?,
+            ))
         })
         .map_err(|f| JsError::new("Error", f.to_string()))??;
     Ok(Web {
@@ -130,6 +136,7 @@ pub fn install(isolate: &mut Isolate, options: WebOptions) -> Result<Web, JsErro
         dispatch: result.0,
         bind: result.1,
         unhandled: result.2,
+        make_fetcher: result.3,
         _runtime: isolate.runtime().clone(),
     })
 }
@@ -143,6 +150,21 @@ pub enum AppExports<'js> {
 }
 
 impl Web {
+    /// A service binding for the app's `env`: an object whose `fetch(input, init)` sends
+    /// requests to the in-process service named `binding` ([`LocalFetch::fetch_service`]).
+    pub fn service_binding<'js>(
+        &self,
+        ctx: &Ctx<'js>,
+        binding: &str,
+    ) -> Result<Value<'js>, JsError> {
+        let make = self
+            .make_fetcher
+            .clone()
+            .restore(ctx)
+            .map_err(|e| JsError::catch(ctx, e))?;
+        make.call((binding,)).map_err(|e| JsError::catch(ctx, e))
+    }
+
     /// Sets what the app's outbound `fetch` may do (its limits, timeouts, policy); the
     /// defaults apply until this is called.
     pub fn set_fetch_settings(&self, settings: FetchSettings) {

@@ -167,3 +167,60 @@ routes = ["b.test/*"]
     assert!(b.outbound.policy.is_open());
     assert_eq!(b.fetch_settings().subrequests, 50);
 }
+
+#[test]
+fn service_bindings_name_other_apps() {
+    let dir = tempfile::tempdir().expect("tmp");
+    write(dir.path(), &["a.js", "b.js"]);
+    let base = r#"
+[apps.a]
+main = "a.js"
+routes = ["a.test/*"]
+[apps.b]
+main = "b.js"
+routes = ["b.test/*"]
+[apps.b.outbound]
+in_process = true
+"#;
+    let c = parse(
+        dir.path(),
+        &format!("{base}[apps.a.services]\nAPI = \"b\"\nME = \"a\"\n"),
+    )
+    .expect("valid");
+    let index = |name: &str| c.apps.iter().position(|a| a.name == name).expect("app");
+    let a = &c.apps[index("a")];
+    assert_eq!(a.services.get("API"), Some(&index("b")));
+    assert_eq!(a.services.get("ME"), Some(&index("a")));
+    assert!(!a.outbound.in_process);
+    assert!(c.apps[index("b")].outbound.in_process);
+
+    for (services, want) in [
+        (
+            "API = \"nope\"",
+            "apps.a.services.API: no app named \"nope\"",
+        ),
+        (
+            "\"my-api\" = \"b\"",
+            "apps.a.services.my-api: a binding name must be a JavaScript identifier",
+        ),
+        (
+            "1X = \"b\"",
+            "apps.a.services.1X: a binding name must be a JavaScript identifier",
+        ),
+    ] {
+        let err = parse(
+            dir.path(),
+            &format!("{base}[apps.a.services]\n{services}\n"),
+        )
+        .expect_err(services)
+        .to_string();
+        assert!(err.ends_with(want), "{err}");
+    }
+    let err = parse(
+        dir.path(),
+        &format!("{base}[apps.a.vars]\nAPI = 1\n[apps.a.services]\nAPI = \"b\"\n"),
+    )
+    .expect_err("a var and a binding share a name")
+    .to_string();
+    assert!(err.contains("also a var"), "{err}");
+}

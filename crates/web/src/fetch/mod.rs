@@ -29,7 +29,9 @@ use http::header::{HeaderName, HeaderValue};
 use http::Method;
 use http_body_util::{BodyDataStream, BodyExt, Full, StreamBody};
 use hyper::body::Frame;
-use nano_engine::rquickjs::{Array, Ctx, Exception, Function, Object, Result, Value};
+use nano_engine::rquickjs::{
+    function::Rest, Array, Ctx, Exception, Function, Object, Result, Value,
+};
 use nano_engine::{settle, LoopHandle};
 use url::Url;
 
@@ -59,6 +61,17 @@ pub trait LocalFetch {
         &self,
         request: http::Request<BodyStream>,
     ) -> LocalBoxFuture<'static, std::result::Result<http::Response<BodyStream>, String>>;
+    /// Serves one request sent through a service binding (`env.NAME.fetch(…)`), whatever
+    /// its URL.
+    fn fetch_service(
+        &self,
+        binding: &str,
+        request: http::Request<BodyStream>,
+    ) -> LocalBoxFuture<'static, std::result::Result<http::Response<BodyStream>, String>> {
+        let _ = request;
+        let message = format!("no service is bound to {binding:?}");
+        Box::pin(async move { Err(message) })
+    }
 }
 
 /// What one app's outbound fetches may do. The host sets it when an isolate is given to
@@ -223,6 +236,8 @@ struct Outgoing {
     /// chunked (a proxied upload keeps its length).
     length: Option<u64>,
     redirect: RedirectMode,
+    /// The service binding the first hop goes through (`env.NAME.fetch`).
+    service: Option<String>,
 }
 
 /// A streamed body whose length is known, so hyper frames it with `Content-Length`.
@@ -392,7 +407,9 @@ async fn send_hop(
     for (n, v) in &req.headers {
         builder = builder.header(n, v);
     }
-    if let Some(local) = settings.local.as_ref().filter(|l| l.claims(&req.url)) {
+    let service = req.service.take();
+    let local = settings.local.as_ref();
+    if let Some(local) = local.filter(|l| service.is_some() || l.claims(&req.url)) {
         let body: BodyStream = match std::mem::replace(&mut req.body, OutBody::None) {
             OutBody::None | OutBody::Stream(None) => Box::pin(futures_util::stream::empty()),
             OutBody::Bytes(b) => {
@@ -402,9 +419,16 @@ async fn send_hop(
             OutBody::Stream(Some(s)) => s,
         };
         let request = builder.body(body).map_err(|e| e.to_string())?;
-        return tokio::time::timeout_at(deadline, local.fetch(request))
+        let response = match &service {
+            Some(binding) => local.fetch_service(binding, request),
+            None => local.fetch(request),
+        };
+        return tokio::time::timeout_at(deadline, response)
             .await
             .map_err(|_| timed_out(settings))?;
+    }
+    if let Some(binding) = service {
+        return Err(format!("no service is bound to {binding:?}"));
     }
     let request = builder
         .body(request_body(&mut req.body, req.length))
@@ -447,7 +471,10 @@ async fn run(
     loop {
         let host = req.url.host_str().unwrap_or_default().to_ascii_lowercase();
         let host = host.trim_start_matches('[').trim_end_matches(']');
-        let local = settings.local.as_ref().is_some_and(|l| l.claims(&req.url));
+        // A service binding or an in-process app is not the network: the policy is for
+        // what leaves the process.
+        let local =
+            req.service.is_some() || settings.local.as_ref().is_some_and(|l| l.claims(&req.url));
         if !local && settings.policy.check_host(host) == policy::HostVerdict::Denied {
             return Err(format!("the app's outbound policy does not allow {host}"));
         }
@@ -594,7 +621,7 @@ pub(crate) fn install<'js>(
     bodies: &Rc<BodyTable>,
     state: &Rc<FetchState>,
 ) -> Result<()> {
-    // ops.fetchStart(method, url, headersFlat, body, redirect, abortable)
+    // ops.fetchStart(method, url, headersFlat, body, redirect, abortable, service?)
     //   -> [Promise<[status, statusText, headersFlat, bodyId | null, url, redirected]>, id]
     //   body: null | string | BufferSource | number (a host body id, sent as a stream)
     //   The promise rejects with a TypeError whose message is the cause.
@@ -609,8 +636,14 @@ pub(crate) fn install<'js>(
                   headers: Array<'js>,
                   body: Value<'js>,
                   redirect: String,
-                  abortable: bool| {
+                  rest: Rest<Value<'js>>| {
                 let fail = |m: String| type_error(&ctx, &m);
+                // (Past the engine's argument count for typed closures: the last two.)
+                let abortable = rest.first().is_some_and(|v| v.as_bool() == Some(true));
+                let service = match rest.get(1) {
+                    Some(v) if v.is_string() => Some(v.get::<String>()?),
+                    _ => None,
+                };
                 let url = Url::parse(&url).map_err(|_| fail(format!("Invalid URL: {url}")))?;
                 if !url.username().is_empty() || url.password().is_some() {
                     return Err(fail(format!(
@@ -659,6 +692,7 @@ pub(crate) fn install<'js>(
                     body,
                     length,
                     redirect,
+                    service,
                 };
                 let (body_handle, body_reg) = AbortHandle::new_pair();
                 let body_reg = abortable.then_some(body_reg);

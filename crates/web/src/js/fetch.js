@@ -129,8 +129,8 @@ function dataResponse(url) {
   return res;
 }
 
-function start(method, url, flat, body, redirect, signal) {
-  const [promise, id] = ops.fetchStart(method, url, flat, body, redirect, signal !== null);
+function start(method, url, flat, body, redirect, signal, service = undefined) {
+  const [promise, id] = ops.fetchStart(method, url, flat, body, redirect, signal !== null, service);
   if (signal === null) return promise.then((f) => makeResponse(f, null));
   return new Promise((resolve, reject) => {
     const link = new FetchAbort(signal, id, reject);
@@ -146,12 +146,17 @@ function start(method, url, flat, body, redirect, signal) {
 
 async function fetch(input, init = undefined) {
   if (arguments.length === 0) throw new TypeError("Failed to execute 'fetch': 1 argument required, but only 0 present.");
+  return fetchVia(undefined, input, init);
+}
+
+// A fetch, to the network or (service) through a service binding.
+function fetchVia(service, input, init) {
   // The common `fetch(url)`: no Request object, the URL is checked in Rust.
   if (init === undefined && (typeof input === "string" || (areaLoaded("url") && input instanceof internal.URL))) {
     const url = String(input);
     // Only a URL starting with "d"/"D" (or with leading whitespace) can be data:.
     const c = url.charCodeAt(0);
-    if ((c !== 100 && c !== 68 && c > 32) || !/^\s*data:/i.test(url)) return start("GET", url, [], null, "follow", null);
+    if ((c !== 100 && c !== 68 && c > 32) || !/^\s*data:/i.test(url)) return start("GET", url, [], null, "follow", null, service);
   }
   const request = new Request(input, init);
   const r = request[REQ];
@@ -169,7 +174,31 @@ async function fetch(input, init = undefined) {
     throw signal.reason;
   }
   const body = outgoingBody(request[BODY]);
-  return start(r.method, r.url, headersToFlat(request.headers), body, r.redirect, signal);
+  return start(r.method, r.url, headersToFlat(request.headers), body, r.redirect, signal, service);
+}
+
+// A service binding in `env` (Workers' Fetcher): `env.NAME.fetch(input, init)` sends the
+// request to the bound app in the same process, whatever its URL says.
+const FETCHER_TOKEN = Symbol("Fetcher");
+class Fetcher {
+  #service;
+  constructor(token, service) {
+    if (token !== FETCHER_TOKEN) throw new TypeError("Illegal constructor");
+    this.#service = service;
+  }
+  fetch(input, init = undefined) {
+    if (arguments.length === 0) return Promise.reject(new TypeError("Failed to execute 'fetch': 1 argument required, but only 0 present."));
+    try {
+      return Promise.resolve(fetchVia(this.#service, input, init));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+  get [Symbol.toStringTag]() { return "Fetcher"; }
+}
+
+function makeFetcher(service) {
+  return new Fetcher(FETCHER_TOKEN, service);
 }
 
 defineGlobal("fetch", fetch);

@@ -130,4 +130,9 @@ function unhandledRejection(promise, reason) {
   return need("events").fireUnhandledRejection(promise, reason);
 }
 
-return { dispatch, bind, unhandledRejection };
+// A service binding for `env` (see Fetcher in fetch.js).
+function makeFetcher(name) {
+  return need("fetch").makeFetcher(name);
+}
+
+return { dispatch, bind, unhandledRejection, makeFetcher };
