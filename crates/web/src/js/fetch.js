@@ -164,10 +164,7 @@ function fetchVia(service, input, init) {
     if (request.signal.aborted) throw request.signal.reason;
     return dataResponse(r.url);
   }
-  const userSignal = init !== undefined && init !== null && init.signal !== undefined && init.signal !== null
-    ? init.signal
-    : input instanceof Request ? input.signal : null;
-  const signal = userSignal === null ? null : request.signal;
+  const signal = r.abortable ? request.signal : null;
   if (signal !== null && signal.aborted) {
     const b = request[BODY];
     if (b.stream && !b.stream.locked) b.stream.cancel(signal.reason).catch(() => {});

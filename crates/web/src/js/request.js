@@ -34,6 +34,7 @@ class Request {
       url: source ? source[REQ].url : parseRequestURL(input),
       redirect: source ? source[REQ].redirect : "follow",
       signal: null,
+      abortable: false,
     };
     if (init.method !== undefined) r.method = normalizeMethod(init.method);
     if (init.redirect !== undefined) {
@@ -42,7 +43,10 @@ class Request {
     }
     const { AbortController, AbortSignal } = need("events");
     // Fetch: the request's signal is a dependent signal of the given one.
-    const parentSignal = init.signal !== undefined ? init.signal : source ? source.signal : null;
+    const parentSignal = init.signal !== undefined ? init.signal : source ? source[REQ].signal : null;
+    // Whether an app's signal can abort this request (fetch then watches it; otherwise
+    // a fetched body can pass through without JS).
+    r.abortable = init.signal !== undefined ? init.signal !== null : source ? source[REQ].abortable === true : false;
     if (parentSignal) {
       if (!(parentSignal instanceof AbortSignal)) throw new TypeError("Failed to construct 'Request': member signal is not of type AbortSignal.");
       r.signal = AbortSignal.any([parentSignal]);
@@ -118,7 +122,7 @@ applyBodyMixin(Request);
 // The Request a served app receives: built without re-validating what hyper parsed.
 function makeIncomingRequest(method, url, flat, bodyId) {
   const req = Object.create(Request.prototype);
-  req[REQ] = { method, url, redirect: "manual", signal: null, headers: null, flat };
+  req[REQ] = { method, url, redirect: "manual", signal: null, abortable: false, headers: null, flat };
   req[BODY] = bodyId === undefined || bodyId === null ? new BodyState(null) : new BodyState(null, bodyId);
   return req;
 }
