@@ -9,24 +9,6 @@ mod support;
 /// its index, so a lost, doubled or moved block shows; `sameBytes(a, b)` compares two
 /// arrays exactly, 1 MiB at a time, through native base64.
 const BYTES: &str = r#"
-function pattern(size, seed = 7) {
-  const out = new Uint8Array(size);
-  const block = Math.min(size, 4096);
-  let x = seed;
-  for (let i = 0; i < block; i++) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; out[i] = x >>> 24; }
-  for (let n = block; n < size; n *= 2) out.copyWithin(n, 0, Math.min(n, size - n));
-  for (let b = 4096; b + 2 <= size; b += 4096) { out[b] = (b >>> 12) & 255; out[b + 1] = b >>> 20; }
-  return out;
-}
-// Base64 is one-to-one and native (a JS byte loop over megabytes is far too slow).
-function sameBytes(a, b) {
-  if (a.length !== b.length) return false;
-  const step = 1 << 20;
-  for (let i = 0; i < a.length; i += step) {
-    if (a.subarray(i, i + step).toBase64() !== b.subarray(i, i + step).toBase64()) return false;
-  }
-  return true;
-}
 // Compares a stream's chunks with `data` as they arrive, keeping none of them.
 async function streamMatches(stream, data, maxChunk) {
   let offset = 0;
@@ -55,7 +37,7 @@ async function readStream(stream, maxChunk) {
 "#;
 
 fn check(body: &str) -> Vec<String> {
-    support::check(&format!("{BYTES}\n{body}"))
+    support::check(&format!("{}\n{BYTES}\n{body}", support::BYTE_HELPERS))
 }
 
 #[test]

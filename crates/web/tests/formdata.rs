@@ -9,23 +9,6 @@ mod support;
 /// megabytes is far too slow in an interpreter); `multipart(boundary, text)`: a body
 /// written with LF line ends, sent with CRLF.
 const HELPERS: &str = r#"
-function pattern(size, seed = 7) {
-  const out = new Uint8Array(size);
-  const block = Math.min(size, 4096);
-  let x = seed;
-  for (let i = 0; i < block; i++) { x = (Math.imul(x, 1103515245) + 12345) >>> 0; out[i] = x >>> 24; }
-  for (let n = block; n < size; n *= 2) out.copyWithin(n, 0, Math.min(n, size - n));
-  for (let b = 4096; b + 2 <= size; b += 4096) { out[b] = (b >>> 12) & 255; out[b + 1] = b >>> 20; }
-  return out;
-}
-function sameBytes(a, b) {
-  if (a.length !== b.length) return false;
-  const step = 1 << 20;
-  for (let i = 0; i < a.length; i += step) {
-    if (a.subarray(i, i + step).toBase64() !== b.subarray(i, i + step).toBase64()) return false;
-  }
-  return true;
-}
 function crlf(text) { return text.replace(/\n/g, "\r\n"); }
 function post(body, contentType) {
   const headers = contentType === undefined ? {} : { "content-type": contentType };
@@ -37,7 +20,7 @@ function entries(fd) {
 "#;
 
 fn check(body: &str) -> Vec<String> {
-    support::check(&format!("{HELPERS}\n{body}"))
+    support::check(&format!("{}\n{HELPERS}\n{body}", support::BYTE_HELPERS))
 }
 
 #[test]

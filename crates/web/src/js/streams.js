@@ -808,8 +808,14 @@ function defaultControllerTakeChunk(c) {
   return chunk;
 }
 
+// ReadableStreamDefaultControllerCallPullIfNeeded and its byte-stream twin (the same
+// steps over each controller's ShouldCallPull and Error).
 function readableStreamDefaultControllerCallPullIfNeeded(c) {
-  if (!readableStreamDefaultControllerShouldCallPull(c)) return;
+  controllerCallPullIfNeeded(c, readableStreamDefaultControllerShouldCallPull, readableStreamDefaultControllerError);
+}
+
+function controllerCallPullIfNeeded(c, shouldCallPull, error) {
+  if (!shouldCallPull(c)) return;
   if (c.pulling) { c.pullAgain = true; return; }
   c.pulling = true;
   // The reactions are made once per controller: this runs once per chunk.
@@ -817,10 +823,10 @@ function readableStreamDefaultControllerCallPullIfNeeded(c) {
     c.pulling = false;
     if (c.pullAgain) {
       c.pullAgain = false;
-      readableStreamDefaultControllerCallPullIfNeeded(c);
+      controllerCallPullIfNeeded(c, shouldCallPull, error);
     }
   };
-  c.onPullFailed ??= (e) => readableStreamDefaultControllerError(c, e);
+  c.onPullFailed ??= (e) => error(c, e);
   promiseThen.call(c.pullAlgorithm(c.api), c.onPulled, c.onPullFailed);
 }
 
@@ -994,18 +1000,7 @@ function resetByteQueue(c) {
 }
 
 function readableByteStreamControllerCallPullIfNeeded(c) {
-  if (!readableByteStreamControllerShouldCallPull(c)) return;
-  if (c.pulling) { c.pullAgain = true; return; }
-  c.pulling = true;
-  c.onPulled ??= () => {
-    c.pulling = false;
-    if (c.pullAgain) {
-      c.pullAgain = false;
-      readableByteStreamControllerCallPullIfNeeded(c);
-    }
-  };
-  c.onPullFailed ??= (e) => readableByteStreamControllerError(c, e);
-  promiseThen.call(c.pullAlgorithm(c.api), c.onPulled, c.onPullFailed);
+  controllerCallPullIfNeeded(c, readableByteStreamControllerShouldCallPull, readableByteStreamControllerError);
 }
 
 function readableByteStreamControllerClearAlgorithms(c) {
