@@ -91,43 +91,7 @@ PY
 done
 
 OUT="$RESULTS_DIR/hello-$STAMP.md"
-python3 - "$BENCH_TMP" "$RUNTIMES" >"$OUT.table" <<'PY'
-import json, sys, os
-tmp, runtimes = sys.argv[1], sys.argv[2].split()
-rows = {}
-for rt in runtimes:
-    try:
-        rows[rt] = json.load(open(os.path.join(tmp, rt + ".json")))
-    except (OSError, ValueError):
-        rows[rt] = {"runtime": rt, "skipped": "no result"}
-nano = rows.get("nano", {}).get("rps")
-f = lambda v, fmt: ("n/a" if v is None else fmt % v)
-print("| runtime | req/s | p50 | p99 | peak RSS MB | NANO ratio |")
-print("|---|---:|---:|---:|---:|---:|")
-notes = []
-for rt in runtimes:
-    r = rows[rt]
-    if r.get("skipped"):
-        print(f"| {rt} | skipped | | | | |")
-        notes.append(f"- {rt}: skipped: {r['skipped']}")
-        continue
-    ratio = (nano / r["rps"]) if (nano and r.get("rps")) else None
-    print("| %s | %s | %s | %s | %s | %s |" % (
-        rt, f(r.get("rps"), "%.0f"), f(r.get("p50_ms"), "%.2f ms"),
-        f(r.get("p99_ms"), "%.2f ms"), f(r.get("peak_mb"), "%.1f"),
-        f(ratio, "%.2f")))
-    if r.get("version"):
-        notes.append(f"- {rt}: {r['version']}")
-    if r.get("non2xx") or r.get("socket_errors"):
-        notes.append(f"- {rt}: WARNING non-2xx={r.get('non2xx')} socket errors={r.get('socket_errors')}")
-    if not r.get("alive_after", True):
-        notes.append(f"- {rt}: WARNING server died during the run")
-    m = r.get("mem") or {}
-    if m.get("max_processes", 1) > 1:
-        notes.append(f"- {rt}: memory summed over {m['max_processes']} processes")
-print()
-print("\n".join(notes))
-PY
+python3 "$BENCH_DIR/lib/wrktable.py" "$BENCH_TMP" "$RUNTIMES" --memory >"$OUT.table"
 
 {
   echo "# hello-world benchmark ($STAMP)"

@@ -100,37 +100,7 @@ PY
 done
 
 OUT="$RESULTS_DIR/proxy-$STAMP.md"
-python3 - "$BENCH_TMP" "$RUNTIMES" >"$OUT.table" <<'PY'
-import json, sys, os
-tmp, runtimes = sys.argv[1], sys.argv[2].split()
-rows = {}
-for rt in runtimes:
-    try:
-        rows[rt] = json.load(open(os.path.join(tmp, rt + ".json")))
-    except (OSError, ValueError):
-        rows[rt] = {"runtime": rt, "skipped": "no result"}
-nano = rows.get("nano", {}).get("rps")
-f = lambda v, fmt: ("n/a" if v is None else fmt % v)
-print("| proxy | req/s | p50 | p99 | NANO ratio |")
-print("|---|---:|---:|---:|---:|")
-notes = []
-for rt in runtimes:
-    r = rows[rt]
-    if r.get("skipped"):
-        print(f"| {rt} | skipped | | | |")
-        notes.append(f"- {rt}: skipped: {r['skipped']}")
-        continue
-    ratio = (nano / r["rps"]) if (nano and r.get("rps")) else None
-    print("| %s | %s | %s | %s | %s |" % (
-        rt, f(r.get("rps"), "%.0f"), f(r.get("p50_ms"), "%.2f ms"),
-        f(r.get("p99_ms"), "%.2f ms"), f(ratio, "%.2f")))
-    if r.get("version"):
-        notes.append(f"- {rt}: {r['version']}")
-    if r.get("non2xx") or r.get("socket_errors"):
-        notes.append(f"- {rt}: WARNING non-2xx={r.get('non2xx')} socket errors={r.get('socket_errors')}")
-print()
-print("\n".join(notes))
-PY
+python3 "$BENCH_DIR/lib/wrktable.py" "$BENCH_TMP" "$RUNTIMES" --label proxy >"$OUT.table"
 
 {
   echo "# proxy benchmark ($STAMP)"
