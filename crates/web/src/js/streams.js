@@ -653,11 +653,6 @@ class ReadableStreamDefaultReader {
     defaultReaderRecord = (o) => (isObject(o) && #r in o ? o.#r : undefined);
     makeDefaultReader = () => new ReadableStreamDefaultReader(CONSTRUCT).#r;
   }
-  get closed() {
-    const r = defaultReaderRecord(this);
-    if (r === undefined) return rejectedWith(new TypeError("Illegal invocation"));
-    return r.closed.promise;
-  }
   read() {
     const r = defaultReaderRecord(this);
     if (r === undefined) return rejectedWith(new TypeError("Illegal invocation"));
@@ -678,12 +673,6 @@ class ReadableStreamDefaultReader {
     if (r.stream === undefined) return;
     readableStreamDefaultReaderRelease(r);
   }
-  cancel(reason = undefined) {
-    const r = defaultReaderRecord(this);
-    if (r === undefined) return rejectedWith(new TypeError("Illegal invocation"));
-    if (r.stream === undefined) return rejectedWith(new TypeError("The reader has been released"));
-    return readableStreamReaderGenericCancel(r, reason);
-  }
   get [Symbol.toStringTag]() { return "ReadableStreamDefaultReader"; }
 }
 
@@ -699,11 +688,6 @@ class ReadableStreamBYOBReader {
   static {
     byobReaderRecord = (o) => (isObject(o) && #r in o ? o.#r : undefined);
     makeByobReader = () => new ReadableStreamBYOBReader(CONSTRUCT).#r;
-  }
-  get closed() {
-    const r = byobReaderRecord(this);
-    if (r === undefined) return rejectedWith(new TypeError("Illegal invocation"));
-    return r.closed.promise;
   }
   read(view, options = undefined) {
     const r = byobReaderRecord(this);
@@ -737,14 +721,31 @@ class ReadableStreamBYOBReader {
     if (r.stream === undefined) return;
     readableStreamBYOBReaderRelease(r);
   }
-  cancel(reason = undefined) {
-    const r = byobReaderRecord(this);
-    if (r === undefined) return rejectedWith(new TypeError("Illegal invocation"));
-    if (r.stream === undefined) return rejectedWith(new TypeError("The reader has been released"));
-    return readableStreamReaderGenericCancel(r, reason);
-  }
   get [Symbol.toStringTag]() { return "ReadableStreamBYOBReader"; }
 }
+
+// The ReadableStreamGenericReader mixin (§4.3): `closed` and `cancel()`, given to each
+// reader interface with that interface's brand check.
+function includeGenericReader(C, recordOf) {
+  const members = {
+    get closed() {
+      const r = recordOf(this);
+      if (r === undefined) return rejectedWith(new TypeError("Illegal invocation"));
+      return r.closed.promise;
+    },
+    cancel(reason = undefined) {
+      const r = recordOf(this);
+      if (r === undefined) return rejectedWith(new TypeError("Illegal invocation"));
+      if (r.stream === undefined) return rejectedWith(new TypeError("The reader has been released"));
+      return readableStreamReaderGenericCancel(r, reason);
+    },
+  };
+  for (const key of ["closed", "cancel"]) {
+    Object.defineProperty(C.prototype, key, Object.getOwnPropertyDescriptor(members, key));
+  }
+}
+includeGenericReader(ReadableStreamDefaultReader, defaultReaderRecord);
+includeGenericReader(ReadableStreamBYOBReader, byobReaderRecord);
 
 // ---- Default controllers (§4.6, §4.9.4) ----
 
