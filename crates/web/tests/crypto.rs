@@ -90,6 +90,14 @@ fn digest_vectors() {
         const million = new Uint8Array(1000000).fill(0x61);
         eq(toHex(await subtle.digest("SHA-256", million)), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
         eq(toHex(await subtle.digest("SHA-1", million)), "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+        // The data is copied when the method is called: later writes do not count.
+        const mut = utf8("abc");
+        const pending = subtle.digest("SHA-256", mut);
+        mut[0] = 0x78;
+        eq(toHex(await pending), want, "copied at call time");
+        const bigPending = subtle.digest("SHA-256", million);
+        million[0] = 0;
+        eq(toHex(await bigPending), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", "large data copied at call time");
         // The result is a fresh ArrayBuffer.
         assert((await subtle.digest("SHA-1", abc)) instanceof ArrayBuffer, "ArrayBuffer");
         // Errors: strings are not BufferSources; unknown names; promises, not throws.
@@ -162,6 +170,7 @@ fn hmac_vectors() {
         const g2 = await subtle.generateKey({ name: "HMAC", hash: "SHA-256", length: 256 }, true, ["sign"]);
         eq(g2.algorithm, { name: "HMAC", hash: { name: "SHA-256" }, length: 256 });
         await rejectsDom(subtle.generateKey({ name: "HMAC", hash: "SHA-256" }, true, []), "SyntaxError", "no usages");
+        await rejectsDom(subtle.generateKey({ name: "HMAC", hash: "SHA-256", length: 2 ** 32 - 8 }, true, ["sign"]), "OperationError", "huge HMAC key");
         "#,
     );
 }
@@ -325,6 +334,7 @@ fn hkdf_and_pbkdf2_vectors() {
         eq(toHex(await subtle.deriveBits({ name: "PBKDF2", hash: "SHA-256", salt: utf8("salt"), iterations: 1 }, passwd, 512)),
           "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc49ca9cccf179b645991664b39d77ef317c71b845b1e30bd509112041d3a19783");
         await rejectsDom(run(0), "OperationError", "zero iterations");
+        await rejectsDom(run(1, "salt", 64 * 1024 * 8 + 8), "OperationError", "output over 64 KiB");
         await rejectsDom(run(1, "salt", 12), "OperationError", "length not a multiple of 8");
         await rejectsDom(subtle.deriveBits({ name: "PBKDF2", hash: "SHA-1", salt: utf8("s"), iterations: 1 }, pw), "OperationError", "no length");
         // Several PBKDF2 jobs at once all finish (off the loop, bounded).

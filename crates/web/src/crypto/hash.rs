@@ -105,6 +105,10 @@ pub(crate) fn hkdf(
     Ok(okm)
 }
 
+/// The most PBKDF2 output one call may ask for (64 KiB): the buffer is allocated outside
+/// the isolate's metered heap, and the work grows with it. The spec sets no limit.
+pub(crate) const MAX_PBKDF2_BITS: u32 = 64 * 1024 * 8;
+
 /// PBKDF2-HMAC to `bits` bits (§34.3 "derive bits"). Slow by design: run it off the loop.
 pub(crate) fn pbkdf2(
     hash: Hash,
@@ -117,6 +121,9 @@ pub(crate) fn pbkdf2(
         return Err(CryptoError::Operation(
             "PBKDF2 length must be a multiple of 8",
         ));
+    }
+    if bits > MAX_PBKDF2_BITS {
+        return Err(CryptoError::Operation("PBKDF2 length is limited to 64 KiB"));
     }
     if iterations == 0 {
         return Err(CryptoError::Operation("PBKDF2 iterations must not be zero"));

@@ -53,10 +53,13 @@ impl<T> OrThrow<T> for CResult<T> {
     }
 }
 
-fn bytes(ctx: &Ctx<'_>, v: &Value<'_>) -> Result<Zeroizing<Vec<u8>>> {
-    copy_bytes(v)
-        .map(Zeroizing::new)
-        .ok_or_else(|| Exception::throw_type(ctx, "Argument is not a BufferSource"))
+fn bytes(ctx: &Ctx<'_>, v: &Value<'_>) -> Result<Vec<u8>> {
+    copy_bytes(v).ok_or_else(|| Exception::throw_type(ctx, "Argument is not a BufferSource"))
+}
+
+/// Like `bytes`, for key material: wiped when dropped.
+fn secret_bytes(ctx: &Ctx<'_>, v: &Value<'_>) -> Result<Zeroizing<Vec<u8>>> {
+    bytes(ctx, v).map(Zeroizing::new)
 }
 
 fn array_buffer<'js>(ctx: &Ctx<'js>, bytes: Vec<u8>) -> Result<Value<'js>> {
@@ -196,18 +199,21 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, lp: &LoopHandle) -
     ops.set(
         "cryptoSecretImport",
         Function::new(ctx.clone(), move |ctx: Ctx<'js>, data: Value<'js>| {
-            Result::Ok(ins(Key::Secret(bytes(&ctx, &data)?)))
+            Result::Ok(ins(Key::Secret(secret_bytes(&ctx, &data)?)))
         })?,
     )?;
 
-    // ops.cryptoSecretGenerate(byteLength) -> id
+    // ops.cryptoSecretGenerate(byteLength) -> id  (at most 64 KiB: see crypto.js)
     let ins = insert.clone();
     ops.set(
         "cryptoSecretGenerate",
-        Function::new(ctx.clone(), move |n: usize| {
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>, n: usize| {
+            if n > RANDOM_QUOTA {
+                return Err(CryptoError::Operation("key too long").throw(&ctx));
+            }
             let mut key = Zeroizing::new(vec![0u8; n]);
             OsRng.fill_bytes(&mut key);
-            ins(Key::Secret(key))
+            Result::Ok(ins(Key::Secret(key)))
         })?,
     )?;
 
@@ -417,7 +423,7 @@ fn install_ec<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, table: &SharedTable) -> Re
             ctx.clone(),
             move |ctx: Ctx<'js>, curve: String, format: String, data: Value<'js>| {
                 let curve = Curve::from_name(&curve).or_throw(&ctx)?;
-                let data = bytes(&ctx, &data)?;
+                let data = secret_bytes(&ctx, &data)?;
                 let key = match format.as_str() {
                     "raw" => ec::import_raw(curve, &data).map(Key::EcPublic),
                     "spki" => ec::import_spki(curve, &data).map(Key::EcPublic),
@@ -591,7 +597,7 @@ fn install_okp<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, table: &SharedTable) -> R
             ctx.clone(),
             move |ctx: Ctx<'js>, name: String, format: String, data: Value<'js>| {
                 let okp = kind(&ctx, &name)?;
-                let data = bytes(&ctx, &data)?;
+                let data = secret_bytes(&ctx, &data)?;
                 let key = match format.as_str() {
                     "raw" => okp.public(&data),
                     "spki" => okp.import_spki(&data),

@@ -14,13 +14,20 @@ function rewrap(e) {
   return e;
 }
 
-function asciiLower(s) { return s.replace(/[A-Z]/g, (c) => c.toLowerCase()); }
+function asciiLower(s) { return /[A-Z]/.test(s) ? s.replace(/[A-Z]/g, (c) => c.toLowerCase()) : s; }
 
 // ---- WebIDL conversions ----
 
 function copyBuffer(value, what) {
   if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
   if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+  throw new TypeError(`${what} is not a BufferSource`);
+}
+
+// A BufferSource argument the Rust op copies synchronously, before any script can run
+// (the op is called before the method's first await): checked here, copied there.
+function bufferArg(value, what) {
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value;
   throw new TypeError(`${what} is not a BufferSource`);
 }
 
@@ -118,17 +125,23 @@ const SUPPORTED = {
 SUPPORTED.decrypt = SUPPORTED.encrypt;
 SUPPORTED.verify = SUPPORTED.sign;
 SUPPORTED.unwrapKey = SUPPORTED.wrapKey;
+// Per operation: ASCII-lowercased name -> registered name.
+const LOOKUP = Object.fromEntries(Object.entries(SUPPORTED).map(([op, table]) => [op, new Map(Object.keys(table).map((k) => [asciiLower(k), k]))]));
 
 function normalize(op, alg) {
-  if (typeof alg === "string") return normalize(op, { name: alg });
+  if (typeof alg === "string") {
+    // The common case, without a dictionary to read.
+    const canonical = LOOKUP[op].get(asciiLower(alg));
+    if (canonical !== undefined && DICTIONARIES[SUPPORTED[op][canonical]].length === 0) return { name: canonical };
+    return normalize(op, { name: alg });
+  }
   if (alg === null || (typeof alg !== "object" && typeof alg !== "function")) {
     throw new TypeError("Algorithm must be an object or a string");
   }
   if (alg.name === undefined) throw new TypeError("Algorithm: name is required");
   const name = `${alg.name}`;
   const table = SUPPORTED[op];
-  const wanted = asciiLower(name);
-  const canonical = Object.keys(table).find((k) => asciiLower(k) === wanted);
+  const canonical = LOOKUP[op].get(asciiLower(name));
   if (canonical === undefined) throw dom("NotSupportedError", `Unrecognized algorithm name for ${op}: ${name}`);
   const out = { name: canonical };
   for (const [member, type, required] of DICTIONARIES[table[canonical]]) {
@@ -458,6 +471,8 @@ async function generateKeyInner(alg, extractable, usages) {
     } else {
       const length = alg.length === undefined ? blockBits(alg.hash.name) : alg.length;
       if (length === 0 || length % 8 !== 0) throw dom("OperationError", "HMAC key length must be a non-zero multiple of 8");
+      // Generated key bytes live outside the metered heap: bound them (64 KiB).
+      if (length > 65536 * 8) throw dom("OperationError", "HMAC keys are limited to 64 KiB");
       algorithm = { name, hash: hashAlg(alg.hash), length };
       bytes = length / 8;
     }
@@ -603,7 +618,7 @@ class SubtleCrypto {
     try {
       args(3, arguments.length, "encrypt");
       const alg = normalize("encrypt", algorithm);
-      return await cipher(true, alg, key, copyBuffer(data, "data"));
+      return await cipher(true, alg, key, bufferArg(data, "data"));
     } catch (e) { throw rewrap(e); }
   }
 
@@ -611,7 +626,7 @@ class SubtleCrypto {
     try {
       args(3, arguments.length, "decrypt");
       const alg = normalize("decrypt", algorithm);
-      return await cipher(false, alg, key, copyBuffer(data, "data"));
+      return await cipher(false, alg, key, bufferArg(data, "data"));
     } catch (e) { throw rewrap(e); }
   }
 
@@ -619,7 +634,7 @@ class SubtleCrypto {
     try {
       args(3, arguments.length, "sign");
       const alg = normalize("sign", algorithm);
-      return await signInner(alg, key, copyBuffer(data, "data"));
+      return await signInner(alg, key, bufferArg(data, "data"));
     } catch (e) { throw rewrap(e); }
   }
 
@@ -627,7 +642,7 @@ class SubtleCrypto {
     try {
       args(4, arguments.length, "verify");
       const alg = normalize("verify", algorithm);
-      return await verifyInner(alg, key, copyBuffer(signature, "signature"), copyBuffer(data, "data"));
+      return await verifyInner(alg, key, bufferArg(signature, "signature"), bufferArg(data, "data"));
     } catch (e) { throw rewrap(e); }
   }
 
@@ -635,7 +650,7 @@ class SubtleCrypto {
     try {
       args(2, arguments.length, "digest");
       const alg = normalize("digest", algorithm);
-      return await ops.cryptoDigest(alg.name, copyBuffer(data, "data"));
+      return await ops.cryptoDigest(alg.name, bufferArg(data, "data"));
     } catch (e) { throw rewrap(e); }
   }
 
