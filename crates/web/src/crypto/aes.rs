@@ -389,6 +389,14 @@ gcm_by_iv! {
 
 /// RFC 3394 key wrap; the data must be a multiple of 8 bytes (and at least 16 to wrap).
 pub(crate) fn kw(wrap: bool, key: &[u8], data: &[u8]) -> CResult<Vec<u8>> {
+    // RFC 3394 §2 wraps n ≥ 2 64-bit blocks, so a wrapped key has at least 3; the crate
+    // would also unwrap a single block (RFC 5649's special case), which is not AES-KW.
+    let min = if wrap { 16 } else { 24 };
+    if data.len() < min || !data.len().is_multiple_of(8) {
+        return Err(CryptoError::Operation(
+            "AES-KW data must be a multiple of 8 bytes, at least 16 (24 wrapped)",
+        ));
+    }
     macro_rules! run {
         ($K:ty) => {{
             let kek = <$K>::try_from(key).map_err(|_| BAD_KEY)?;
