@@ -109,7 +109,13 @@ const AREAS: &[Part] = &[
         name: "crypto",
         files: &[include_str!("js/crypto.js")],
         deps: &["events"],
-        imports: &["defineGlobal", "DOMException", "webidlInterface"],
+        imports: &[
+            "defineGlobal",
+            "DOMException",
+            "webidlInterface",
+            "need",
+            "INSPECT_CUSTOM",
+        ],
         exports: &[],
     },
     Part {

@@ -143,6 +143,13 @@ fn hmac_vectors() {
         assert(jefe.algorithm === jefe.algorithm && jefe.usages === jefe.usages, "cached objects");
         eq(jefe.usages, ["sign"]);
         eq(Object.prototype.toString.call(jefe), "[object CryptoKey]");
+        // The key material is not reachable from JavaScript.
+        eq(Reflect.ownKeys(jefe), [], "no own properties");
+        eq(JSON.stringify(jefe), "{}");
+        const typeGetter = Object.getOwnPropertyDescriptor(CryptoKey.prototype, "type").get;
+        throws(() => typeGetter.call({}), TypeError);
+        eq(typeGetter.call(jefe), "secret");
+        await rejectsDom(subtle.sign.call({}, "HMAC", jefe, utf8("x")), "TypeError", "illegal invocation");
         // Export: raw and JWK (RFC 7518 §6.4).
         eq(toHex(await subtle.exportKey("raw", jefe)), toHex(utf8("Jefe")));
         eq(await subtle.exportKey("jwk", jefe), { alg: "HS256", ext: true, k: "SmVmZQ", key_ops: ["sign"], kty: "oct" });
@@ -556,4 +563,24 @@ fn rsa_vectors() {
         await rejectsDom(subtle.generateKey({{ name: "RSA-OAEP", modulusLength: 100000, publicExponent: new Uint8Array([1, 0, 1]), hash: "SHA-1" }}, true, ["decrypt"]), "OperationError", "huge modulus");
         "#
     ));
+}
+
+#[test]
+fn crypto_key_inspects_like_deno() {
+    let lines = check(
+        r#"
+        const k = await subtle.importKey("raw", new Uint8Array(16), "AES-GCM", false, ["encrypt"]);
+        console.log(k);
+        "#,
+    );
+    let line = lines.join("\n");
+    assert!(line.starts_with("CryptoKey {"), "{line}");
+    for part in [
+        "type: 'secret'",
+        "extractable: false",
+        "algorithm: { name: 'AES-GCM', length: 128 }",
+        "usages: [ 'encrypt' ]",
+    ] {
+        assert!(line.contains(part), "{part} missing in {line}");
+    }
 }

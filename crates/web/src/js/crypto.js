@@ -196,6 +196,10 @@ class CryptoKey {
   get algorithm() { return keySlots(this).algorithm; }
   get usages() { return keySlots(this).usages; }
   get [Symbol.toStringTag]() { return "CryptoKey"; }
+  [INSPECT_CUSTOM]() {
+    const { type, extractable, algorithm, usages } = keySlots(this);
+    return "CryptoKey " + need("inspect").inspect({ type, extractable, algorithm, usages });
+  }
 }
 
 function newKey(type, extractable, algorithm, usages, id) {
@@ -605,6 +609,10 @@ function checkFormat(format) {
   return f;
 }
 
+function brand(self) {
+  if (self !== subtle) throw new TypeError("Illegal invocation");
+}
+
 function args(n, given, method) {
   if (given < n) throw new TypeError(`Failed to execute '${method}' on 'SubtleCrypto': ${n} arguments required, but only ${given} present.`);
 }
@@ -616,6 +624,7 @@ class SubtleCrypto {
 
   async encrypt(algorithm, key, data) {
     try {
+      brand(this);
       args(3, arguments.length, "encrypt");
       const alg = normalize("encrypt", algorithm);
       return await cipher(true, alg, key, bufferArg(data, "data"));
@@ -624,6 +633,7 @@ class SubtleCrypto {
 
   async decrypt(algorithm, key, data) {
     try {
+      brand(this);
       args(3, arguments.length, "decrypt");
       const alg = normalize("decrypt", algorithm);
       return await cipher(false, alg, key, bufferArg(data, "data"));
@@ -632,6 +642,7 @@ class SubtleCrypto {
 
   async sign(algorithm, key, data) {
     try {
+      brand(this);
       args(3, arguments.length, "sign");
       const alg = normalize("sign", algorithm);
       return await signInner(alg, key, bufferArg(data, "data"));
@@ -640,6 +651,7 @@ class SubtleCrypto {
 
   async verify(algorithm, key, signature, data) {
     try {
+      brand(this);
       args(4, arguments.length, "verify");
       const alg = normalize("verify", algorithm);
       return await verifyInner(alg, key, bufferArg(signature, "signature"), bufferArg(data, "data"));
@@ -648,6 +660,7 @@ class SubtleCrypto {
 
   async digest(algorithm, data) {
     try {
+      brand(this);
       args(2, arguments.length, "digest");
       const alg = normalize("digest", algorithm);
       return await ops.cryptoDigest(alg.name, bufferArg(data, "data"));
@@ -656,6 +669,7 @@ class SubtleCrypto {
 
   async generateKey(algorithm, extractable, keyUsages) {
     try {
+      brand(this);
       args(3, arguments.length, "generateKey");
       const u = toUsages(keyUsages);
       const alg = normalize("generateKey", algorithm);
@@ -665,6 +679,7 @@ class SubtleCrypto {
 
   async importKey(format, keyData, algorithm, extractable, keyUsages) {
     try {
+      brand(this);
       args(5, arguments.length, "importKey");
       const f = checkFormat(format);
       const data = keyDataFor(f, keyData);
@@ -679,6 +694,7 @@ class SubtleCrypto {
 
   async exportKey(format, key) {
     try {
+      brand(this);
       args(2, arguments.length, "exportKey");
       const f = checkFormat(format);
       keySlots(key, "key");
@@ -688,6 +704,7 @@ class SubtleCrypto {
 
   async deriveBits(algorithm, baseKey, length = null) {
     try {
+      brand(this);
       args(2, arguments.length, "deriveBits");
       const alg = normalize("deriveBits", algorithm);
       const len = length === null ? null : enforceRange(length, 0xFFFFFFFF, "length");
@@ -698,6 +715,7 @@ class SubtleCrypto {
 
   async deriveKey(algorithm, baseKey, derivedKeyType, extractable, keyUsages) {
     try {
+      brand(this);
       args(5, arguments.length, "deriveKey");
       const alg = normalize("deriveBits", algorithm);
       const imp = normalize("importKey", derivedKeyType);
@@ -715,6 +733,7 @@ class SubtleCrypto {
 
   async wrapKey(format, key, wrappingKey, wrapAlgorithm) {
     try {
+      brand(this);
       args(4, arguments.length, "wrapKey");
       const f = checkFormat(format);
       let alg;
@@ -735,6 +754,7 @@ class SubtleCrypto {
 
   async unwrapKey(format, wrappedKey, unwrappingKey, unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, keyUsages) {
     try {
+      brand(this);
       args(7, arguments.length, "unwrapKey");
       const f = checkFormat(format);
       const wrapped = copyBuffer(wrappedKey, "wrappedKey");
