@@ -419,3 +419,60 @@ pub(crate) fn kw(wrap: bool, key: &[u8], data: &[u8]) -> CResult<Vec<u8>> {
         _ => Err(BAD_KEY),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Block `i` of the keystream for a full 128-bit counter starting at `start`.
+    fn block(key: &[u8], start: u128, i: u128) -> Vec<u8> {
+        let mut b = vec![0u8; 16];
+        ctr_run(key, start.wrapping_add(i), &mut b).expect("ctr");
+        b
+    }
+
+    #[test]
+    fn ctr_counter_wraps_within_its_bits() {
+        let key = [7u8; 16];
+        for (length, start) in [
+            (128, u128::MAX),
+            (8, 0xAB_FE),
+            (64, (5u128 << 64) | (u64::MAX as u128 - 1)),
+        ] {
+            let out = ctr(&key, &start.to_be_bytes(), length, &[0u8; 48]).expect("ctr");
+            let mask = if length == 128 {
+                u128::MAX
+            } else {
+                (1u128 << length) - 1
+            };
+            for i in 0..3u128 {
+                // SP 800-38A B.1: only the low `length` bits count, modulo 2^length.
+                let counter = (start & !mask) | (start.wrapping_add(i) & mask);
+                let i = i as usize;
+                assert_eq!(
+                    out[16 * i..16 * i + 16],
+                    block(&key, counter, 0)[..],
+                    "length {length} block {i}"
+                );
+            }
+        }
+        assert!(
+            ctr(&key, &[0u8; 16], 1, &[0u8; 33]).is_err(),
+            "3 blocks with a 1-bit counter"
+        );
+        assert!(
+            ctr(&key, &[0u8; 16], 1, &[0u8; 32]).is_ok(),
+            "2 blocks with a 1-bit counter"
+        );
+    }
+
+    #[test]
+    fn kw_lengths() {
+        let kek = [1u8; 16];
+        assert!(kw(true, &kek, &[0u8; 8]).is_err());
+        let wrapped = kw(true, &kek, &[9u8; 16]).expect("wrap");
+        assert_eq!(wrapped.len(), 24);
+        assert_eq!(kw(false, &kek, &wrapped).expect("unwrap"), vec![9u8; 16]);
+        assert!(kw(false, &kek, &wrapped[..16]).is_err());
+    }
+}
