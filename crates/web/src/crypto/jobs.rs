@@ -42,12 +42,17 @@ where
     let table = table.clone();
     let promise = lp.promise(ctx, async move {
         let permit = permits().acquire().await;
-        let out = tokio::task::spawn_blocking(job).await;
+        // Outside a tokio runtime (an embedder polling the loop some other way) the job
+        // runs in place rather than panicking.
+        let out = match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => runtime.spawn_blocking(job).await.ok(),
+            Err(_) => Some(job()),
+        };
         drop(permit);
         settle(move |ctx| match out {
-            Ok(Ok(output)) => to_js(ctx, &table, output),
-            Ok(Err(e)) => Err(e.throw(ctx)),
-            Err(_) => Err(CryptoError::Operation("the crypto job failed").throw(ctx)),
+            Some(Ok(output)) => to_js(ctx, &table, output),
+            Some(Err(e)) => Err(e.throw(ctx)),
+            None => Err(CryptoError::Operation("the crypto job failed").throw(ctx)),
         })
     })?;
     Ok(promise.into_value())
