@@ -344,6 +344,18 @@ fn hkdf_and_pbkdf2_vectors() {
         await rejectsDom(run(1, "salt", 64 * 1024 * 8 + 8), "OperationError", "output over 64 KiB");
         await rejectsDom(run(1, "salt", 12), "OperationError", "length not a multiple of 8");
         await rejectsDom(subtle.deriveBits({ name: "PBKDF2", hash: "SHA-1", salt: utf8("s"), iterations: 1 }, pw), "OperationError", "no length");
+        // PBKDF2 runs off the loop thread: the call returns at once, and timers keep firing
+        // while it works.
+        let ticks = 0;
+        const timer = setInterval(() => ticks++, 1);
+        const t0 = Date.now();
+        const slow = run(200000);
+        const callMs = Date.now() - t0;
+        await slow;
+        const totalMs = Date.now() - t0;
+        clearInterval(timer);
+        assert(callMs * 4 < totalMs, `the call took ${callMs} ms of ${totalMs} ms`);
+        assert(ticks > 0, "timers ran meanwhile");
         // Several PBKDF2 jobs at once all finish (off the loop, bounded).
         const all = await Promise.all(Array.from({ length: 6 }, () => run(4096)));
         assert(all.every((b) => toHex(b) === "4b007901b765489abead49d926f721d065a429c1"), "concurrent jobs");
