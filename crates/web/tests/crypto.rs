@@ -160,6 +160,9 @@ fn hmac_vectors() {
         eq(j.usages, ["sign", "verify"], "deduplicated, in spec order");
         await rejectsDom(subtle.importKey("jwk", { kty: "oct", k: "SmVmZQ", alg: "HS512" }, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]), "DataError", "alg mismatch");
         await rejectsDom(subtle.importKey("jwk", { kty: "EC", k: "SmVmZQ" }, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]), "DataError", "kty");
+        await rejectsDom(subtle.importKey("jwk", { k: "SmVmZQ" }, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]), "DataError", "no kty");
+        await rejectsDom(subtle.importKey("jwk", new Uint8Array(4), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]), "TypeError", "bytes as a JWK");
+        await rejectsDom(subtle.importKey("raw", { kty: "oct", k: "SmVmZQ" }, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]), "TypeError", "a JWK as raw");
         await rejectsDom(subtle.importKey("jwk", { kty: "oct", k: "SmVmZQ", ext: false }, { name: "HMAC", hash: "SHA-256" }, true, ["sign"]), "DataError", "ext");
         await rejectsDom(subtle.importKey("jwk", { kty: "oct", k: "SmVmZQ", key_ops: ["verify"] }, { name: "HMAC", hash: "SHA-256" }, true, ["sign"]), "DataError", "key_ops");
         await rejectsDom(subtle.importKey("jwk", { kty: "oct", k: "Sm+mZQ" }, { name: "HMAC", hash: "SHA-256" }, true, ["sign"]), "DataError", "not base64url");

@@ -283,7 +283,7 @@ function toJwk(value) {
   if (value.ext !== undefined) jwk.ext = !!value.ext;
   if (value.key_ops !== undefined) jwk.key_ops = toUsagesLoose(value.key_ops);
   if (value.oth !== undefined) jwk.oth = value.oth;
-  if (jwk.kty === undefined) throw new TypeError("JsonWebKey: member 'kty' is required");
+  // A missing kty is the algorithm's DataError ("kty is not 'oct'"...), not a TypeError.
   return jwk;
 }
 
