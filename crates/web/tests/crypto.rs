@@ -599,3 +599,25 @@ fn crypto_key_inspects_like_deno() {
         assert!(line.contains(part), "{part} missing in {line}");
     }
 }
+
+#[test]
+fn key_material_counts_against_the_memory_limit() {
+    // 4,000 HMAC keys of 64 KiB (250 MiB held in Rust) must run into the isolate's
+    // 128 MiB limit rather than grow the host process unmetered.
+    let outcome = support::run(
+        r#"
+        const keys = [];
+        for (let i = 0; i < 4000; i++) {
+          keys.push(await crypto.subtle.generateKey({ name: "HMAC", hash: "SHA-256", length: 65536 * 8 }, false, ["sign"]));
+        }
+        console.log("kept", keys.length);
+        "#,
+    );
+    assert!(
+        outcome.text().iter().all(|l| !l.starts_with("kept")),
+        "all keys were kept: {:?}",
+        outcome.text()
+    );
+    let errors = outcome.errors.join("\n");
+    assert!(errors.contains("memory"), "{errors}");
+}

@@ -25,6 +25,21 @@ pub(crate) enum Key {
 }
 
 impl Key {
+    /// Roughly the bytes this key holds outside the engine's heap. The glue makes each
+    /// `CryptoKey` carry that many bytes of metered heap, so an app's memory limit also
+    /// bounds the key material it keeps alive.
+    pub(crate) fn approx_size(&self) -> usize {
+        use rsa::traits::PublicKeyParts;
+        match self {
+            Key::Secret(bytes) => bytes.len(),
+            // n, e, d, the primes and the CRT values: about 5 moduli' worth.
+            Key::RsaPrivate(k) => 5 * k.size(),
+            Key::RsaPublic(k) => k.size(),
+            Key::EcPublic(_) | Key::EcPrivate(_) => 200,
+            _ => 64,
+        }
+    }
+
     pub(crate) fn secret(&self) -> Result<&[u8], CryptoError> {
         match self {
             Key::Secret(bytes) => Ok(bytes),

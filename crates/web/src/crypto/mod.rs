@@ -166,6 +166,16 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, lp: &LoopHandle) -
         Function::new(ctx.clone(), move |id: u32| t.borrow_mut().remove(id))?,
     )?;
 
+    // ops.cryptoKeySize(id) -> bytes the key holds in Rust (see Key::approx_size)
+    let t = table.clone();
+    ops.set(
+        "cryptoKeySize",
+        Function::new(ctx.clone(), move |ctx: Ctx<'js>, id: u32| {
+            let key = t.borrow().get(id).or_throw(&ctx)?;
+            Result::Ok(key.approx_size())
+        })?,
+    )?;
+
     // ops.cryptoB64uDecode(string) -> Uint8Array (DataError if not base64url)
     ops.set(
         "cryptoB64uDecode",

@@ -188,7 +188,8 @@ function keySlots(key, what = "CryptoKey") {
 class CryptoKey {
   constructor(token, type, extractable, algorithm, usages, id) {
     if (token !== TOKEN) throw new TypeError("Illegal constructor");
-    slots.set(this, { type, extractable, algorithm, usages, id });
+    // `ballast` charges the key material held in Rust to this isolate's metered heap.
+    slots.set(this, { type, extractable, algorithm, usages, id, ballast: new ArrayBuffer(ops.cryptoKeySize(id)) });
     if (freeKeys) freeKeys.register(this, id);
   }
   get type() { return keySlots(this).type; }
