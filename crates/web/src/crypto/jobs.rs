@@ -1,8 +1,10 @@
 //! Slow crypto work (RSA key generation and private-key operations, PBKDF2, large
 //! digests) runs on tokio's blocking pool, not the isolate's loop thread. That CPU time is
 //! not charged to the app's CPU budget, so a process-wide semaphore bounds how many such
-//! jobs run at once: an app can make its own crypto wait, not take every core.
+//! jobs run at once, and each isolate runs one job at a time: an app that queues many
+//! slow jobs holds one core's worth of permits, and the other apps' jobs get the rest.
 
+use std::rc::Rc;
 use std::sync::OnceLock;
 
 use nano_engine::rquickjs::{Array, ArrayBuffer, Ctx, Result, Value};
@@ -29,10 +31,26 @@ fn permits() -> &'static Semaphore {
     })
 }
 
+/// Where an isolate's slow jobs go: its loop, and its own one-at-a-time queue.
+#[derive(Clone)]
+pub(crate) struct Offload {
+    lp: LoopHandle,
+    local: Rc<Semaphore>,
+}
+
+impl Offload {
+    pub(crate) fn new(lp: &LoopHandle) -> Self {
+        Self {
+            lp: lp.clone(),
+            local: Rc::new(Semaphore::new(1)),
+        }
+    }
+}
+
 /// Returns a promise that settles with `job`'s output once it has run off the loop.
 pub(crate) fn off_loop<'js, J>(
     ctx: &Ctx<'js>,
-    lp: &LoopHandle,
+    off: &Offload,
     table: &SharedTable,
     job: J,
 ) -> Result<Value<'js>>
@@ -40,7 +58,10 @@ where
     J: FnOnce() -> CResult<Output> + Send + 'static,
 {
     let table = table.clone();
-    let promise = lp.promise(ctx, async move {
+    let local = off.local.clone();
+    let promise = off.lp.promise(ctx, async move {
+        // This isolate's turn first, then a process-wide slot.
+        let mine = local.acquire().await;
         let permit = permits().acquire().await;
         // Outside a tokio runtime (an embedder polling the loop some other way) the job
         // runs in place rather than panicking.
@@ -49,6 +70,7 @@ where
             Err(_) => Some(job()),
         };
         drop(permit);
+        drop(mine);
         settle(move |ctx| match out {
             Some(Ok(output)) => to_js(ctx, &table, output),
             Some(Err(e)) => Err(e.throw(ctx)),

@@ -30,7 +30,7 @@ use zeroize::Zeroizing;
 use self::ec::Curve;
 use self::error::{CResult, CryptoError};
 use self::hash::Hash;
-use self::jobs::{off_loop, to_js, Output};
+use self::jobs::{off_loop, to_js, Offload, Output};
 use self::keys::{Key, KeyTable};
 use self::okp::Okp;
 use crate::buffer::copy_bytes;
@@ -116,6 +116,7 @@ fn pair<'js>(ctx: &Ctx<'js>, table: &SharedTable, private: Key, public: Key) -> 
 /// Adds the crypto ops to `ops`.
 pub(crate) fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, lp: &LoopHandle) -> Result<()> {
     let table: SharedTable = Rc::default();
+    let off = Offload::new(lp);
     let get = {
         let table = table.clone();
         move |ctx: &Ctx<'_>, id: u32| table.borrow().get(id).or_throw(ctx)
@@ -186,7 +187,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, lp: &LoopHandle) -
     )?;
 
     // ops.cryptoDigest(hash, data) -> ArrayBuffer, or a Promise of one for large data
-    let (l, t) = (lp.clone(), table.clone());
+    let (l, t) = (off.clone(), table.clone());
     ops.set(
         "cryptoDigest",
         Function::new(
@@ -381,7 +382,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, lp: &LoopHandle) -
     )?;
 
     // ops.cryptoPbkdf2(id, hash, salt, iterations, lengthBits) -> Promise<ArrayBuffer>
-    let (g, l, t) = (get.clone(), lp.clone(), table.clone());
+    let (g, l, t) = (get.clone(), off.clone(), table.clone());
     ops.set(
         "cryptoPbkdf2",
         Function::new(
@@ -406,7 +407,7 @@ pub(crate) fn install<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, lp: &LoopHandle) -
 
     install_ec(ctx, ops, &table)?;
     install_okp(ctx, ops, &table)?;
-    install_rsa(ctx, ops, lp, &table)?;
+    install_rsa(ctx, ops, &off, &table)?;
     Result::Ok(())
 }
 
@@ -730,13 +731,13 @@ fn install_okp<'js>(ctx: &Ctx<'js>, ops: &Object<'js>, table: &SharedTable) -> R
 fn install_rsa<'js>(
     ctx: &Ctx<'js>,
     ops: &Object<'js>,
-    lp: &LoopHandle,
+    off: &Offload,
     table: &SharedTable,
 ) -> Result<()> {
     let get = |t: &SharedTable, ctx: &Ctx<'_>, id: u32| t.borrow().get(id).or_throw(ctx);
 
     // ops.cryptoRsaGenerate(modulusBits, publicExponent) -> Promise<[privateId, publicId]>
-    let (l, t) = (lp.clone(), table.clone());
+    let (l, t) = (off.clone(), table.clone());
     ops.set(
         "cryptoRsaGenerate",
         Function::new(
@@ -865,7 +866,7 @@ fn install_rsa<'js>(
 
     // ops.cryptoRsaSign(saltLength|null, id, hash, data) -> Promise<ArrayBuffer>
     // (null: RSASSA-PKCS1-v1_5; a number: RSA-PSS)
-    let (l, t) = (lp.clone(), table.clone());
+    let (l, t) = (off.clone(), table.clone());
     ops.set(
         "cryptoRsaSign",
         Function::new(
@@ -911,7 +912,7 @@ fn install_rsa<'js>(
 
     // ops.cryptoRsaOaep(encrypt, id, hash, label, data) -> ArrayBuffer (encrypt) or
     // Promise<ArrayBuffer> (decrypt, off the loop)
-    let (l, t) = (lp.clone(), table.clone());
+    let (l, t) = (off.clone(), table.clone());
     ops.set(
         "cryptoRsaOaep",
         Function::new(
