@@ -396,7 +396,8 @@ fn ecdsa_and_ecdh_vectors() {
         const badY = new Uint8Array(y); badY[31] ^= 1;
         await rejectsDom(subtle.importKey("jwk", { kty: "EC", crv: "P-256", x: b64u(x), y: b64u(badY) }, alg, true, ["verify"]), "DataError", "not on the curve");
         await rejectsDom(subtle.importKey("raw", new Uint8Array(65), { name: "ECDSA", namedCurve: "P-256" }, true, ["verify"]), "DataError", "bad point");
-        await rejectsDom(subtle.importKey("raw", new Uint8Array(65), { name: "ECDSA", namedCurve: "P-192" }, true, ["verify"]), "NotSupportedError", "P-192");
+        await rejectsDom(subtle.importKey("raw", new Uint8Array(65), { name: "ECDSA", namedCurve: "P-192" }, true, ["verify"]), "DataError", "P-192");
+        await rejectsDom(subtle.importKey("raw", new Uint8Array(65), { name: "ECDSA" }, true, ["verify"]), "TypeError", "namedCurve required");
         // Formats round-trip: raw, spki, pkcs8, jwk.
         eq(toHex(await subtle.exportKey("raw", pub)), "04" + toHex(x) + toHex(y));
         const spki = await subtle.exportKey("spki", pub);

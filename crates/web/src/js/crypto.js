@@ -366,7 +366,9 @@ function importKeyInner(format, keyData, alg, extractable, usages) {
   }
   if (kind === "ec") {
     const curve = alg.namedCurve;
-    if (!CURVES.includes(curve)) throw dom("NotSupportedError", `Unsupported named curve '${curve}'`);
+    // §23.7/§24.5 "import key": a curve with no import steps is a DataError (generateKey
+    // says NotSupportedError for the same curve).
+    if (!CURVES.includes(curve)) throw dom("DataError", `Unsupported named curve '${curve}'`);
     if (format === "raw" || format === "spki" || format === "pkcs8") {
       type = format === "pkcs8" ? "private" : "public";
       checkUsages(usages, allowed[type]);
