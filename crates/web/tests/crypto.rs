@@ -270,6 +270,11 @@ fn aes_vectors() {
         eq(back.algorithm, { name: "AES-CBC", length: 256 }); eq(back.usages, ["encrypt"]);
         const tampered = new Uint8Array(wrapped); tampered[3] ^= 1;
         await rejectsDom(subtle.unwrapKey("raw", tampered, kek256, "AES-KW", "AES-CBC", true, ["encrypt"]), "OperationError", "integrity check");
+        // A JWK wrapped with AES-KW is padded to whole blocks with spaces, and unwraps.
+        const wrappedJwk = await subtle.wrapKey("jwk", data256, kek256, "AES-KW");
+        eq(wrappedJwk.byteLength % 8, 0);
+        const jwkBack = await subtle.unwrapKey("jwk", wrappedJwk, kek256, "AES-KW", "AES-CBC", true, ["encrypt"]);
+        eq(toHex(await subtle.exportKey("raw", jwkBack)), "00112233445566778899aabbccddeeff000102030405060708090a0b0c0d0e0f");
         // JWK wrapped with AES-GCM, and an encrypt-only key cannot wrap.
         const wrapper = await imp("feffe9928665731c6d6a8f9467308308", "AES-GCM", ["wrapKey", "unwrapKey"]);
         const gcmParams = { name: "AES-GCM", iv: new Uint8Array(12) };

@@ -749,8 +749,17 @@ class SubtleCrypto {
       if (!s.usages.includes("wrapKey")) throw dom("InvalidAccessError", "The wrapping key does not allow 'wrapKey'");
       keySlots(key, "key");
       const exported = exportKeyInner(f, key);
-      const bytes = f === "jwk" ? ops.utf8Encode(JSON.stringify(exported)) : new Uint8Array(exported);
-      if (alg.name === "AES-KW") return ops.cryptoAesKw(true, s.id, bytes);
+      let bytes = f === "jwk" ? ops.utf8Encode(JSON.stringify(exported)) : new Uint8Array(exported);
+      if (alg.name === "AES-KW") {
+        // AES-KW takes whole 64-bit blocks; a JWK's JSON is padded with spaces (which
+        // JSON ignores) as deno and browsers do, where the spec's steps would fail.
+        if (f === "jwk" && bytes.length % 8 !== 0) {
+          const padded = new Uint8Array(bytes.length + 8 - (bytes.length % 8)).fill(0x20);
+          padded.set(bytes);
+          bytes = padded;
+        }
+        return ops.cryptoAesKw(true, s.id, bytes);
+      }
       return await cipherWrap(alg, s, bytes);
     } catch (e) { throw rewrap(e); }
   }
