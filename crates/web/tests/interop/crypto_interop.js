@@ -79,6 +79,7 @@ async function produce() {
   out.kw = { raw: b64(await subtle.exportKey("raw", kw)), wrapped: b64(await subtle.wrapKey("raw", gcm, kw, "AES-KW")), key: b64(await subtle.exportKey("raw", gcm)) };
   const hmac = await subtle.generateKey({ name: "HMAC", hash: "SHA-512" }, true, ["sign", "verify"]);
   out.hmac = { jwk: await subtle.exportKey("jwk", hmac), sig: b64(await subtle.sign("HMAC", hmac, MSG)) };
+  out.kw.jwkWrapped = b64(await subtle.wrapKey("jwk", hmac, kw, "AES-KW"));
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const hk = await subtle.importKey("raw", salt, "HKDF", false, ["deriveBits"]);
   out.hkdf = { ikm: b64(salt), bits: b64(await subtle.deriveBits({ name: "HKDF", hash: "SHA-384", salt: MSG, info: salt }, hk, 320)) };
@@ -170,6 +171,11 @@ async function check(d) {
     const kw = await subtle.importKey("raw", unb64(d.kw.raw), "AES-KW", false, ["unwrapKey"]);
     const k = await subtle.unwrapKey("raw", unb64(d.kw.wrapped), kw, "AES-KW", "AES-GCM", true, ["encrypt"]);
     return sameBits(await subtle.exportKey("raw", k), unb64(d.kw.key));
+  });
+  await run("aes-kw jwk", async () => {
+    const kw = await subtle.importKey("raw", unb64(d.kw.raw), "AES-KW", false, ["unwrapKey"]);
+    const k = await subtle.unwrapKey("jwk", unb64(d.kw.jwkWrapped), kw, "AES-KW", { name: "HMAC", hash: "SHA-512" }, false, ["sign"]);
+    return sameBits(await subtle.sign("HMAC", k, MSG), unb64(d.hmac.sig));
   });
   await run("hmac", async () => {
     const k = await subtle.importKey("jwk", d.hmac.jwk, { name: "HMAC", hash: "SHA-512" }, false, ["sign", "verify"]);
