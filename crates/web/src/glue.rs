@@ -116,7 +116,7 @@ const AREAS: &[Part] = &[
             "need",
             "INSPECT_CUSTOM",
         ],
-        exports: &[],
+        exports: &["Crypto", "SubtleCrypto", "CryptoKey"],
     },
     Part {
         name: "blob",

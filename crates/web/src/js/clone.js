@@ -81,6 +81,7 @@ const PLATFORM_CLASSES = [
   ["TextEncoder", "TextDecoder"],
   ["URL", "URLSearchParams"],
   ["ReadableStream", "ReadableStreamDefaultReader", "ReadableStreamDefaultController"],
+  ["Crypto", "SubtleCrypto", "CryptoKey"],
 ];
 const platformProtos = new Set();
 let missingAreas = PLATFORM_CLASSES;
