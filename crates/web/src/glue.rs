@@ -142,8 +142,14 @@ const AREAS: &[Part] = &[
         name: "crypto",
         files: &[include_str!("js/crypto.js")],
         deps: &["events"],
-        imports: &["defineGlobal", "DOMException", "webidlInterface"],
-        exports: &[],
+        imports: &[
+            "defineGlobal",
+            "DOMException",
+            "webidlInterface",
+            "need",
+            "INSPECT_CUSTOM",
+        ],
+        exports: &["Crypto", "SubtleCrypto", "CryptoKey"],
     },
     Part {
         name: "blob",

@@ -86,6 +86,7 @@ const PLATFORM_CLASSES = [
     "WritableStreamDefaultWriter", "WritableStreamDefaultController", "TransformStream",
     "TransformStreamDefaultController", "ByteLengthQueuingStrategy", "CountQueuingStrategy",
   ],
+  ["Crypto", "SubtleCrypto", "CryptoKey"],
 ];
 const platformProtos = new Set();
 let missingAreas = PLATFORM_CLASSES;
