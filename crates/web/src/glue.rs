@@ -202,7 +202,7 @@ const AREAS: &[Part] = &[
         files: &[include_str!("js/clone.js")],
         deps: &["events"],
         imports: &["defineGlobal", "DOMException"],
-        exports: &[],
+        exports: &["structuredClone"],
     },
 ];
 

@@ -50,13 +50,15 @@ fn body_is_consumed_once() {
           await rejects(r[method](), TypeError);
         }
         throws(() => r.clone(), TypeError);
-        // What is left of a consumed body is a closed, disturbed stream.
+        // What is left of a consumed body is a closed, disturbed and locked stream.
         const rest = r.body;
         assert(rest instanceof ReadableStream, "body is still a stream");
-        eq(await rest.getReader().read(), { done: true });
+        assert(rest.locked, "consuming read it through a reader");
         const bytesBody = new Response(new Uint8Array([1]));
         await bytesBody.arrayBuffer();
-        eq(await bytesBody.body.getReader().read(), { done: true });
+        // Consumed: its stream is there, disturbed and locked (read through a reader).
+        eq(bytesBody.body.locked, true);
+        throws(() => bytesBody.body.getReader(), TypeError);
         // A disturbed stream cannot be another response's body.
         throws(() => new Response(bytesBody.body), TypeError);
 
@@ -471,5 +473,92 @@ fn inspect_request_and_response() {
         lines[1].contains("method: 'POST'") && lines[1].contains("url: 'https://e.com/'"),
         "{}",
         lines[1]
+    );
+}
+
+#[test]
+fn request_init_members_are_validated_and_kept() {
+    support::check(
+        r#"
+        const r = new Request("http://e.com/", {
+          mode: "same-origin", credentials: "omit", cache: "no-store", referrer: "",
+          referrerPolicy: "no-referrer", integrity: "sha256-abc", keepalive: true,
+        });
+        eq([r.mode, r.credentials, r.cache, r.referrer, r.referrerPolicy, r.integrity, r.keepalive],
+          ["same-origin", "omit", "no-store", "", "no-referrer", "sha256-abc", true]);
+        // A request made from it keeps them.
+        eq(new Request(r).credentials, "omit");
+        const d = new Request("http://e.com/");
+        eq([d.mode, d.credentials, d.cache, d.referrer, d.keepalive], ["cors", "same-origin", "default", "about:client", false]);
+        eq(new Request("http://e.com/", { referrer: "http://ref.example/x" }).referrer, "http://ref.example/x");
+        for (const init of [
+          { mode: "navigate" }, { mode: "bogus" }, { credentials: "bogus" }, { cache: "bogus" },
+          { cache: "only-if-cached" }, { cache: "only-if-cached", mode: "no-cors" },
+          { referrerPolicy: "bogus" }, { referrer: "http://:not a url" }, { priority: "urgent" },
+        ]) {
+          throws(() => new Request("http://e.com/", init), TypeError, undefined);
+        }
+        new Request("http://e.com/", { cache: "only-if-cached", mode: "same-origin", priority: "high" });
+        "#,
+    );
+}
+
+#[test]
+fn a_request_made_from_a_request_takes_its_body() {
+    support::check(
+        r#"
+        // The input's body stream stays the same object, now disturbed and locked.
+        const q = new Request("http://e.com/", { method: "POST", body: "payload" });
+        const before = q.body;
+        const copy = new Request(q);
+        eq([q.bodyUsed, q.body === before, q.body.locked], [true, true, true]);
+        eq(await copy.text(), "payload");
+        throws(() => new Request(q), TypeError, undefined);
+        // Untouched, the body moves as it is.
+        const q2 = new Request("http://e.com/", { method: "PUT", body: "moved" });
+        const copy2 = new Request(q2, { headers: { "x-a": "1" } });
+        eq(q2.bodyUsed, true);
+        eq(await copy2.text(), "moved");
+        // A locked body cannot be taken.
+        const q3 = new Request("http://e.com/", { method: "POST", body: "x" });
+        q3.body.getReader();
+        throws(() => new Request(q3), TypeError, undefined);
+
+        // Response.clone() gives the second branch structured clones of the chunks.
+        const res = new Response(new ReadableStream({ start(c) { c.enqueue(new Uint8Array([1, 2, 3])); c.close(); } }));
+        const other = res.clone();
+        const [a, b] = await Promise.all([res.body.getReader().read(), other.body.getReader().read()]);
+        assert(a.value !== b.value && a.value.buffer !== b.value.buffer, "each branch owns its chunk");
+        eq([...b.value], [1, 2, 3]);
+
+        // A body being consumed is locked.
+        const consumed = new Response("abc");
+        const text = consumed.text();
+        throws(() => consumed.body.getReader(), TypeError);
+        eq(await text, "abc");
+        "#,
+    );
+}
+
+#[test]
+fn headers_init_follows_webidl_conversion() {
+    support::check(
+        r#"
+        // A Headers with its own iterator is converted through that iterator.
+        const h = new Headers({ a: "1" });
+        h[Symbol.iterator] = function* () { yield ["test", "value"]; };
+        const made = new Headers(h);
+        eq([made.get("test"), made.get("a")], ["value", null]);
+        // A record proxy sees exactly: @@iterator, ownKeys, then each key's descriptor and value.
+        const log = [];
+        const p = new Proxy({ b: "2" }, {
+          get(t, k) { log.push(`get ${String(k)}`); return Reflect.get(t, k); },
+          ownKeys(t) { log.push("ownKeys"); return Reflect.ownKeys(t); },
+          getOwnPropertyDescriptor(t, k) { log.push(`desc ${String(k)}`); return Reflect.getOwnPropertyDescriptor(t, k); },
+          getPrototypeOf(t) { log.push("getPrototypeOf"); return Reflect.getPrototypeOf(t); },
+        });
+        eq(new Headers(p).get("b"), "2");
+        eq(log, ["get Symbol(Symbol.iterator)", "ownKeys", "desc b", "get b"]);
+        "#,
     );
 }

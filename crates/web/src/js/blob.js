@@ -18,6 +18,18 @@ function usvString(v) {
   return `${v}`.toWellFormed();
 }
 
+// WebIDL `[Clamp] long long` (Blob.slice's start and end): NaN → 0, clamped to the
+// range, rounded half to even.
+function clampLongLong(v) {
+  let x = Number(v);
+  if (Number.isNaN(x)) return 0;
+  x = Math.min(Math.max(x, -(2 ** 63)), 2 ** 63 - 1);
+  const f = Math.floor(x);
+  const frac = x - f;
+  const r = frac < 0.5 ? f : frac > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
+  return r === 0 ? 0 : r;
+}
+
 // WebIDL `long long`: ToNumber, non-finite → 0, truncate, wrap to 64 bits.
 function toLongLong(v) {
   const n = Math.trunc(Number(v));
@@ -195,9 +207,9 @@ class Blob {
   slice(start = undefined, end = undefined, contentType = undefined) {
     const size = this.#size;
     // File API §3.3.1: negative positions count from the end; everything is clamped.
-    let from = start === undefined ? 0 : toLongLong(start);
+    let from = start === undefined ? 0 : clampLongLong(start);
     from = from < 0 ? Math.max(size + from, 0) : Math.min(from, size);
-    let to = end === undefined ? size : toLongLong(end);
+    let to = end === undefined ? size : clampLongLong(end);
     to = to < 0 ? Math.max(size + to, 0) : Math.min(to, size);
     const span = Math.max(to - from, 0);
     const type = contentType === undefined ? "" : normalizeBlobType(`${contentType}`);

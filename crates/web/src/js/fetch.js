@@ -121,11 +121,12 @@ function makeResponse(fetched, link) {
 }
 
 // A data: URL's response (Fetch §4.2 scheme fetch): no network, no subrequest.
-function dataResponse(url) {
+function dataResponse(url, method) {
   const [type, bytes] = ops.fetchDataUrl(url);
   const res = Object.create(Response.prototype);
   res[RES] = { status: 200, statusText: "OK", headers: headersFromFlat(["content-type", type], "immutable"), type: "basic", url, redirected: false };
-  res[BODY] = new BodyState(bytes);
+  // Fetch §4.1 main fetch: a HEAD (or CONNECT) response has no body.
+  res[BODY] = new BodyState(method === "HEAD" ? null : bytes);
   return res;
 }
 
@@ -162,7 +163,7 @@ function fetchVia(service, input, init) {
   const r = request[REQ];
   if (r.url.startsWith("data:")) {
     if (request.signal.aborted) throw request.signal.reason;
-    return dataResponse(r.url);
+    return dataResponse(r.url, r.method);
   }
   const signal = r.abortable ? request.signal : null;
   if (signal !== null && signal.aborted) {

@@ -132,6 +132,7 @@ function* liveHeaderPart(headers, index) {
 }
 // WebIDL: @@iterator is the entries function itself.
 Object.defineProperty(Headers.prototype, Symbol.iterator, { value: Headers.prototype.entries, writable: true, configurable: true });
+const headersEntries = Headers.prototype.entries;
 
 function* liveHeaderEntries(headers) {
   let list, length, pairs;
@@ -146,27 +147,45 @@ function* liveHeaderEntries(headers) {
   }
 }
 
+// WebIDL conversion of HeadersInit (sequence<sequence<ByteString>> or
+// record<ByteString, ByteString>), then Fetch "fill". The object is looked at exactly as
+// WebIDL says (its @@iterator once, then the iterator or the record's own keys), so
+// proxies and custom iterators see the same operations as in any engine.
 function fillHeaders(headers, init) {
-  if (init instanceof Headers) {
-    for (const [n, v] of init[HEADERS_LIST]) headers[HEADERS_LIST].push([n, v]);
-    return;
-  }
   if (typeof init !== "object" && typeof init !== "function") throw new TypeError("Failed to construct 'Headers': The provided value is not of type 'HeadersInit'.");
-  if (typeof init[Symbol.iterator] === "function") {
-    for (const pair of init) {
-      if (typeof pair === "string" || typeof pair[Symbol.iterator] !== "function") throw new TypeError("Failed to construct 'Headers': The provided value cannot be converted to a sequence.");
+  const method = init[Symbol.iterator];
+  const pairs = [];
+  if (method !== undefined && method !== null) {
+    if (typeof method !== "function") throw new TypeError("Failed to construct 'Headers': The object's @@iterator is not callable.");
+    // A genuine Headers with its own iterator: copy its list.
+    if (method === headersEntries && Object.hasOwn(init, HEADERS_LIST)) {
+      for (const [n, v] of init[HEADERS_LIST]) headers[HEADERS_LIST].push([n, v]);
+      return;
+    }
+    const iterator = method.call(init);
+    if (typeof iterator !== "object" || iterator === null) throw new TypeError("Failed to construct 'Headers': The iterator is not an object.");
+    const next = iterator.next;
+    for (;;) {
+      const step = next.call(iterator);
+      if (typeof step !== "object" || step === null) throw new TypeError("Failed to construct 'Headers': The iterator result is not an object.");
+      if (step.done) break;
+      const pair = step.value;
+      if (typeof pair !== "object" || pair === null || typeof pair[Symbol.iterator] !== "function") {
+        throw new TypeError("Failed to construct 'Headers': The provided value cannot be converted to a sequence.");
+      }
       const items = [...pair];
       if (items.length !== 2) throw new TypeError("Failed to construct 'Headers': Invalid value");
-      headers.append(items[0], items[1]);
+      pairs.push([String(items[0]), String(items[1])]);
     }
-    return;
+  } else {
+    for (const key of Reflect.ownKeys(init)) {
+      const d = Reflect.getOwnPropertyDescriptor(init, key);
+      if (!d || !d.enumerable) continue;
+      if (typeof key === "symbol") throw new TypeError("Failed to construct 'Headers': record keys must be strings");
+      pairs.push([key, String(init[key])]);
+    }
   }
-  for (const key of Reflect.ownKeys(init)) {
-    const d = Reflect.getOwnPropertyDescriptor(init, key);
-    if (!d || !d.enumerable) continue;
-    if (typeof key === "symbol") throw new TypeError("Failed to construct 'Headers': record keys must be strings");
-    headers.append(key, init[key]);
-  }
+  for (const [name, value] of pairs) headers.append(name, value);
 }
 
 // Headers of an incoming request: names arrive lower-cased and values as Latin-1.

@@ -4,6 +4,64 @@ const REQUEST_METHODS = ["DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT"];
 const FORBIDDEN_METHODS = ["CONNECT", "TRACE", "TRACK"];
 const REQ = Symbol("request");
 
+// RequestInit members kept as they are given (Fetch §5.4): one shared, frozen default
+// until a request sets one.
+const DEFAULT_REQUEST_OPTIONS = Object.freeze({
+  mode: "cors", credentials: "same-origin", cache: "default", referrer: "about:client",
+  referrerPolicy: "", integrity: "", keepalive: false,
+});
+const REQUEST_ENUMS = {
+  mode: ["navigate", "same-origin", "no-cors", "cors"],
+  credentials: ["omit", "same-origin", "include"],
+  cache: ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"],
+  referrerPolicy: ["", "no-referrer", "no-referrer-when-downgrade", "same-origin", "origin", "strict-origin",
+    "origin-when-cross-origin", "strict-origin-when-cross-origin", "unsafe-url"],
+  priority: ["high", "low", "auto"],
+};
+
+// WebIDL enum conversion: an unknown value is a TypeError.
+function requestEnum(member, value) {
+  const v = String(value);
+  if (!REQUEST_ENUMS[member].includes(v)) {
+    throw new TypeError(`Failed to construct 'Request': The provided value '${v}' is not a valid enum value of type Request${member[0].toUpperCase()}${member.slice(1)}.`);
+  }
+  return v;
+}
+
+// Fetch §5.4 constructor steps 17–30 for the members NANO keeps but does not act on.
+function requestOptions(base, init) {
+  let o = base;
+  const set = (k, v) => {
+    if (o === base) o = { ...base };
+    o[k] = v;
+  };
+  if (init.cache !== undefined) set("cache", requestEnum("cache", init.cache));
+  if (init.credentials !== undefined) set("credentials", requestEnum("credentials", init.credentials));
+  if (init.integrity !== undefined) set("integrity", String(init.integrity));
+  if (init.keepalive !== undefined) set("keepalive", !!init.keepalive);
+  if (init.mode !== undefined) {
+    const mode = requestEnum("mode", init.mode);
+    if (mode === "navigate") throw new TypeError("Failed to construct 'Request': Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'.");
+    set("mode", mode);
+  }
+  if (init.priority !== undefined) requestEnum("priority", init.priority);
+  if (init.referrer !== undefined) {
+    const referrer = String(init.referrer);
+    if (referrer === "") {
+      set("referrer", "");
+    } else {
+      let href;
+      try { href = new (need("url").URL)(referrer).href; } catch { throw new TypeError(`Failed to construct 'Request': Invalid referrer URL: ${referrer}`); }
+      set("referrer", href === "about:client" ? "about:client" : href);
+    }
+  }
+  if (init.referrerPolicy !== undefined) set("referrerPolicy", requestEnum("referrerPolicy", init.referrerPolicy));
+  if (o.cache === "only-if-cached" && o.mode !== "same-origin") {
+    throw new TypeError("Failed to construct 'Request': 'only-if-cached' can be set only with 'same-origin' mode");
+  }
+  return o;
+}
+
 function normalizeMethod(method) {
   method = String(method);
   if (!isToken(method)) throw new TypeError(`'${method}' is not a valid HTTP method.`);
@@ -23,6 +81,25 @@ function parseRequestURL(input) {
   return String(input);
 }
 
+// The new request takes the input's body (Fetch §5.4 steps 38–41: through a proxy
+// stream, leaving the input's stream disturbed and locked). A body nobody has looked at
+// as a stream moves as it is; a host body moves out of its stream still untouched.
+function takeOverBody(source) {
+  const b = source[BODY];
+  if (b.isNull) return b;
+  if (b.stream === undefined) {
+    const moved = new BodyState(null);
+    Object.assign(moved, b);
+    b.text = b.bytes = b.native = undefined;
+    b.used = true;
+    b.stream = need("streams").disturbedEmptyStream();
+    return moved;
+  }
+  const native = need("streams").takeNativeBody(b.stream);
+  if (native !== undefined) return new BodyState(null, native);
+  return new BodyState(b.stream.pipeThrough(new (need("streams").TransformStream)()));
+}
+
 class Request {
   constructor(input, init = {}) {
     if (arguments.length === 0) throw new TypeError("Failed to construct 'Request': 1 argument required, but only 0 present.");
@@ -35,7 +112,9 @@ class Request {
       redirect: source ? source[REQ].redirect : "follow",
       signal: null,
       abortable: false,
+      options: DEFAULT_REQUEST_OPTIONS,
     };
+    r.options = requestOptions(source ? source[REQ].options : DEFAULT_REQUEST_OPTIONS, init);
     if (init.method !== undefined) r.method = normalizeMethod(init.method);
     if (init.redirect !== undefined) {
       if (!["follow", "error", "manual"].includes(init.redirect)) throw new TypeError(`Invalid redirect value: ${init.redirect}`);
@@ -64,12 +143,13 @@ class Request {
       body = state;
       if (type && !headers.has("content-type")) headers.append("content-type", type);
     } else if (source && init.body === undefined) {
-      if (source.bodyUsed) throw new TypeError("Cannot construct a Request with a Request object that has already been used.");
+      const inputBody = source[BODY];
+      if (inputBody.disturbed || (inputBody.stream !== undefined && internal.isStreamLocked(inputBody.stream))) {
+        throw new TypeError("Cannot construct a Request with a Request object that has already been used.");
+      }
       // Fetch §5.4 step 36: a GET or HEAD request cannot take over the input's body.
-      if (!source[BODY].isNull && (r.method === "GET" || r.method === "HEAD")) throw new TypeError("Request with GET/HEAD method cannot have body.");
-      body = source[BODY];
-      source[BODY] = new BodyState(null);
-      source[BODY].used = !body.isNull;
+      if (!inputBody.isNull && (r.method === "GET" || r.method === "HEAD")) throw new TypeError("Request with GET/HEAD method cannot have body.");
+      body = takeOverBody(source);
     } else {
       body = new BodyState(null);
     }
@@ -95,13 +175,13 @@ class Request {
     return r.signal ??= new (need("events").AbortController)().signal;
   }
   get destination() { return ""; }
-  get referrer() { return "about:client"; }
-  get referrerPolicy() { return ""; }
-  get mode() { return "cors"; }
-  get credentials() { return "same-origin"; }
-  get cache() { return "default"; }
-  get integrity() { return ""; }
-  get keepalive() { return false; }
+  get referrer() { return this[REQ].options.referrer; }
+  get referrerPolicy() { return this[REQ].options.referrerPolicy; }
+  get mode() { return this[REQ].options.mode; }
+  get credentials() { return this[REQ].options.credentials; }
+  get cache() { return this[REQ].options.cache; }
+  get integrity() { return this[REQ].options.integrity; }
+  get keepalive() { return this[REQ].options.keepalive; }
   get isReloadNavigation() { return false; }
   get isHistoryNavigation() { return false; }
   get duplex() { return "half"; }
@@ -122,7 +202,7 @@ applyBodyMixin(Request);
 // The Request a served app receives: built without re-validating what hyper parsed.
 function makeIncomingRequest(method, url, flat, bodyId) {
   const req = Object.create(Request.prototype);
-  req[REQ] = { method, url, redirect: "manual", signal: null, abortable: false, headers: null, flat };
+  req[REQ] = { method, url, redirect: "manual", signal: null, abortable: false, options: DEFAULT_REQUEST_OPTIONS, headers: null, flat };
   req[BODY] = bodyId === undefined || bodyId === null ? new BodyState(null) : new BodyState(null, bodyId);
   return req;
 }

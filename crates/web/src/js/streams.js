@@ -1401,7 +1401,7 @@ function readableStreamDefaultTee(stream, cloneForBranch2) {
         let chunk2 = chunk;
         if (!canceled2 && cloneForBranch2) {
           try {
-            chunk2 = structuredClone(chunk);
+            chunk2 = need("clone").structuredClone(chunk);
           } catch (e) {
             readableStreamDefaultControllerError(branch1.controller, e);
             readableStreamDefaultControllerError(branch2.controller, e);
@@ -1653,16 +1653,19 @@ function bytesStream(bytes) {
 // Body helpers for the core (body.js).
 function isStreamDisturbed(stream) { return streamRecord(stream)?.disturbed ?? false; }
 function isStreamLocked(stream) { const r = streamRecord(stream); return r !== undefined && r.reader !== undefined; }
-// A closed stream that reads as already consumed.
+// What is left of a body consumed without ever being a stream: closed, disturbed and
+// locked (it was read through a reader, as far as anyone can tell).
 function disturbedEmptyStream() {
   const s = createReadableByteStream(noop, resolvedUndefined, resolvedUndefined);
   readableByteStreamControllerClose(s.controller);
   s.disturbed = true;
+  acquireReadableStreamDefaultReader(s);
   return s.api;
 }
 function isReadableStream(v) { return streamRecord(v) !== undefined; }
 
-// Reads a whole stream of Uint8Array chunks into one Uint8Array (body.text() and kin).
+// Reads a whole stream of Uint8Array chunks into one Uint8Array (body.text() and kin;
+// Streams "read all bytes"): the reader is never released, so the stream stays locked.
 function readAllBytes(stream) {
   const reader = acquireReadableStreamDefaultReader(streamRecord(stream));
   const chunks = [];
@@ -1673,7 +1676,6 @@ function readAllBytes(stream) {
       if (!(chunk instanceof Uint8Array)) {
         const e = new TypeError("Body stream chunks must be Uint8Array");
         readableStreamCancel(reader.stream, e);
-        readableStreamDefaultReaderRelease(reader);
         done.reject(e);
         return;
       }
@@ -1682,7 +1684,6 @@ function readAllBytes(stream) {
       readableStreamDefaultReaderRead(reader, request);
     },
     close() {
-      readableStreamDefaultReaderRelease(reader);
       if (chunks.length === 1) return done.resolve(chunks[0]);
       const out = new Uint8Array(total);
       let offset = 0;
@@ -1730,6 +1731,7 @@ function pumpStream(stream, write) {
   return done.promise;
 }
 
+// Fetch "clone a body": the second branch gets structured clones of the chunks.
 function teeStream(stream) {
-  return readableStreamTee(streamRecord(stream), false).map((b) => b.api);
+  return readableStreamTee(streamRecord(stream), true).map((b) => b.api);
 }
