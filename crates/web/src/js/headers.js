@@ -147,6 +147,15 @@ function* liveHeaderEntries(headers) {
   }
 }
 
+// WebIDL ByteString: a string of code units up to U+00FF, else TypeError.
+function byteString(v) {
+  const s = String(v);
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0xff) throw new TypeError(`Failed to construct 'Headers': '${s}' is not a valid ByteString.`);
+  }
+  return s;
+}
+
 // WebIDL conversion of HeadersInit (sequence<sequence<ByteString>> or
 // record<ByteString, ByteString>), then Fetch "fill". The object is looked at exactly as
 // WebIDL says (its @@iterator once, then the iterator or the record's own keys), so
@@ -175,14 +184,15 @@ function fillHeaders(headers, init) {
       }
       const items = [...pair];
       if (items.length !== 2) throw new TypeError("Failed to construct 'Headers': Invalid value");
-      pairs.push([String(items[0]), String(items[1])]);
+      pairs.push([byteString(items[0]), byteString(items[1])]);
     }
   } else {
     for (const key of Reflect.ownKeys(init)) {
       const d = Reflect.getOwnPropertyDescriptor(init, key);
       if (!d || !d.enumerable) continue;
       if (typeof key === "symbol") throw new TypeError("Failed to construct 'Headers': record keys must be strings");
-      pairs.push([key, String(init[key])]);
+      const name = byteString(key);
+      pairs.push([name, byteString(init[key])]);
     }
   }
   for (const [name, value] of pairs) headers.append(name, value);
