@@ -6,54 +6,14 @@
 
 mod support;
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 const SCRIPT: &str = include_str!("interop/crypto_interop.js");
 
-fn find_deno() -> Option<PathBuf> {
-    let works = |p: &Path| {
-        Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    };
-    if let Some(p) = std::env::var_os("NANO_DENO") {
-        let p = PathBuf::from(p);
-        return works(&p).then_some(p);
-    }
-    let peers =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../bench/.peers/node_modules/.bin/deno");
-    if works(&peers) {
-        return Some(peers);
-    }
-    let on_path = PathBuf::from("deno");
-    works(&on_path).then_some(on_path)
-}
-
-/// Runs `body` after the shared script in deno; returns its last line.
+/// Runs `body` after the shared script in deno; returns its last printed line.
 fn run_deno(deno: &Path, body: &str) -> String {
-    let dir = std::env::temp_dir().join(format!("nano-crypto-interop-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let file = dir.join("interop.js");
-    std::fs::write(&file, format!("{SCRIPT}\n{body}\n")).expect("write script");
-    let output = Command::new(deno)
-        .args(["run", "--quiet", "--no-config"])
-        .arg(&file)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run deno");
-    let _ = std::fs::remove_dir_all(&dir);
-    assert!(
-        output.status.success(),
-        "deno failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .last()
-        .unwrap_or_default()
-        .to_owned()
+    let lines = support::run_deno(deno, "crypto-interop", &format!("{SCRIPT}\n{body}\n"));
+    lines.last().cloned().unwrap_or_default()
 }
 
 /// Runs `body` after the shared script in NANO; returns its last printed line.
@@ -94,7 +54,7 @@ fn nano_and_deno_read_each_other() {
     let ours = run_nano("console.log(JSON.stringify(await produce()));");
     assert!(ours.starts_with('{'), "NANO produced no JSON: {ours}");
 
-    let Some(deno) = find_deno() else {
+    let Some(deno) = support::find_deno() else {
         eprintln!(
             "crypto_interop: skipped: deno not found (set NANO_DENO); checking NANO against itself"
         );
