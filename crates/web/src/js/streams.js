@@ -906,12 +906,18 @@ function setUpReadableStreamDefaultController(stream, c, startAlgorithm, pullAlg
   c.strategyHWM = highWaterMark;
   c.pullAlgorithm = pullAlgorithm;
   c.cancelAlgorithm = cancelAlgorithm;
-  stream.controller = c;
+  startController(c, startAlgorithm, readableStreamDefaultControllerCallPullIfNeeded, readableStreamDefaultControllerError);
+}
+
+// The common end of SetUpReadableStreamDefaultController and its byte twin: the stream
+// gets its controller, start runs, and pulling begins once it has settled.
+function startController(c, startAlgorithm, callPullIfNeeded, error) {
+  c.stream.controller = c;
   const startResult = startAlgorithm(c.api);
   uponPromise(resolvedWith(startResult), () => {
     c.started = true;
-    readableStreamDefaultControllerCallPullIfNeeded(c);
-  }, (r) => readableStreamDefaultControllerError(c, r));
+    callPullIfNeeded(c);
+  }, (r) => error(c, r));
 }
 
 // ---- Byte stream controllers (§4.7, §4.8, §4.9.5) ----
@@ -1342,12 +1348,7 @@ function setUpReadableByteStreamController(stream, c, startAlgorithm, pullAlgori
   c.pullAlgorithm = pullAlgorithm;
   c.cancelAlgorithm = cancelAlgorithm;
   c.autoAllocateChunkSize = autoAllocateChunkSize;
-  stream.controller = c;
-  const startResult = startAlgorithm(c.api);
-  uponPromise(resolvedWith(startResult), () => {
-    c.started = true;
-    readableByteStreamControllerCallPullIfNeeded(c);
-  }, (r) => readableByteStreamControllerError(c, r));
+  startController(c, startAlgorithm, readableByteStreamControllerCallPullIfNeeded, readableByteStreamControllerError);
 }
 
 class ReadableStreamBYOBRequest {
