@@ -218,17 +218,21 @@ fn source(part: &Part) -> String {
             part.imports.join(", ")
         ));
     }
-    // Exports are getters, defined up front: the core's last file returns its API object,
-    // so nothing after the files would run. Other parts read them only once this part
-    // has finished loading.
-    for name in part.exports {
-        src.push_str(&format!(
-            "Object.defineProperty(internal, {name:?}, {{ get: () => {name}, enumerable: true, configurable: true }});\n"
-        ));
-    }
     for file in part.files {
         src.push_str(file);
         src.push('\n');
+    }
+    // Exports become plain properties of `internal` once the part's files have run (a
+    // getter per name would cost every isolate a closure each). Other parts read them
+    // only after this part has loaded. The core's last file leaves its API in `coreApi`.
+    if !part.exports.is_empty() {
+        src.push_str(&format!(
+            "Object.assign(internal, {{ {} }});\n",
+            part.exports.join(", ")
+        ));
+    }
+    if part.name == CORE.name {
+        src.push_str("return coreApi;\n");
     }
     src.push_str("}\n");
     src

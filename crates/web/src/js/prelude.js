@@ -23,18 +23,17 @@ function defineGlobal(name, value) {
 }
 
 // A global that loads its area when first read; assigning to it simply replaces it.
+// One function serves as both getter (called with no argument) and setter (with one):
+// a closure per name is what this costs every isolate, and there are dozens of names.
 function lazyGlobal(name, area) {
-  Object.defineProperty(globalThis, name, {
-    configurable: true,
-    enumerable: false,
-    get() {
-      need(area);
-      const d = Object.getOwnPropertyDescriptor(globalThis, name);
-      if (!d || d.get) throw new ReferenceError(`${name} is not defined`);
-      return d.value;
-    },
-    set(value) { defineGlobal(name, value); },
-  });
+  const accessor = (...value) => {
+    if (value.length !== 0) return defineGlobal(name, value[0]);
+    need(area);
+    const d = Object.getOwnPropertyDescriptor(globalThis, name);
+    if (!d || d.get) throw new ReferenceError(`${name} is not defined`);
+    return d.value;
+  };
+  Object.defineProperty(globalThis, name, { configurable: true, enumerable: false, get: accessor, set: accessor });
 }
 
 const LAZY_GLOBALS = {

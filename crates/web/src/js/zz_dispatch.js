@@ -135,4 +135,5 @@ function makeFetcher(name) {
   return need("fetch").makeFetcher(name);
 }
 
-return { dispatch, bind, unhandledRejection, makeFetcher };
+// What the host calls (returned by the glue; see glue.rs).
+const coreApi = { dispatch, bind, unhandledRejection, makeFetcher };
