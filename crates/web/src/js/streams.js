@@ -57,7 +57,10 @@ function transformPromiseWith(promise, onFulfilled, onRejected) {
 // callback is applied with the intrinsic, not through its own (replaceable) `call`.
 function promiseCall(fn, thisArg, args) {
   try {
-    return resolvedWith(apply(fn, thisArg, args));
+    const result = apply(fn, thisArg, args);
+    // Most callbacks return nothing; the promise is only ever seen by the streams
+    // machinery, and a settled one reacts as soon as a new one would.
+    return result === undefined ? RESOLVED : resolvedWith(result);
   } catch (e) {
     return rejectedWith(e);
   }
