@@ -171,6 +171,9 @@ const AREAS: &[Part] = &[
             "extractBlobBody",
             "bodyToBlob",
             "parseFormData",
+            "createBlobURL",
+            "revokeBlobURL",
+            "resolveBlobURL",
         ],
     },
     Part {

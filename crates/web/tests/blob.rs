@@ -459,3 +459,26 @@ fn twenty_megabyte_blob_body_both_ways() {
         "#,
     );
 }
+
+#[test]
+fn blob_urls_resolve_for_fetch_until_revoked() {
+    check(
+        r##"
+        const b = new Blob(["Blob's data"], { type: "text/plain" });
+        const u = URL.createObjectURL(b);
+        assert(/^blob:null\/[0-9a-f-]{36}$/.test(u), u);
+        const r = await fetch(u);
+        eq([r.status, r.headers.get("content-type"), r.headers.get("content-length")], [200, "text/plain", "11"]);
+        eq(await r.text(), "Blob's data");
+        eq(await (await fetch(new Request(u + "#part"))).text(), "Blob's data", "the fragment is ignored");
+        await rejects(fetch(u, { method: "POST", body: "x" }), TypeError);
+        URL.revokeObjectURL(u);
+        await rejects(fetch(u), TypeError);
+        throws(() => URL.createObjectURL("not a blob"), TypeError);
+        throws(() => URL.createObjectURL(), TypeError);
+        // Another app (isolate) cannot resolve this one's URLs: the store is per isolate,
+        // and a made-up URL is refused like a revoked one.
+        await rejects(fetch("blob:null/00000000-0000-0000-0000-000000000000"), TypeError);
+        "##,
+    );
+}

@@ -464,6 +464,24 @@ function extractMimeType(headerValue) {
   return mime;
 }
 
+// Blob URLs (File API §8): this isolate's store of `blob:` URLs, which only this app
+// can resolve. The origin is opaque here (no page), so URLs read `blob:null/<uuid>`.
+const blobURLStore = new Map();
+function createBlobURL(blob) {
+  if (!isBlob(blob)) throw new TypeError("Failed to execute 'createObjectURL' on 'URL': parameter 1 is not of type 'Blob'.");
+  const url = `blob:null/${ops.cryptoUuid()}`;
+  blobURLStore.set(url, blob);
+  return url;
+}
+function revokeBlobURL(url) {
+  blobURLStore.delete(`${url}`.toWellFormed());
+}
+// The blob a URL stands for (its fragment ignored), or undefined.
+function resolveBlobURL(url) {
+  const hash = url.indexOf("#");
+  return blobURLStore.get(hash === -1 ? url : url.slice(0, hash));
+}
+
 defineGlobal("Blob", Blob);
 defineGlobal("File", File);
 webidlInterface(Blob, File);

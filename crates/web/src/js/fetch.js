@@ -130,6 +130,19 @@ function dataResponse(url, method) {
   return res;
 }
 
+// A blob: URL's response (Fetch §4.2 scheme fetch): the Blob the app registered with
+// URL.createObjectURL, streamed; no network, no subrequest.
+function blobResponse(url, method) {
+  if (method !== "GET") throw new TypeError(`fetch failed: a blob: URL can only be fetched with GET, not ${method}`);
+  const blob = need("blob").resolveBlobURL(url);
+  if (blob === undefined) throw new TypeError(`fetch failed: ${url} is not a blob: URL of this app (or it was revoked)`);
+  const res = Object.create(Response.prototype);
+  const flat = ["content-length", String(blob.size), "content-type", blob.type];
+  res[RES] = { status: 200, statusText: "OK", headers: headersFromFlat(flat, "immutable"), type: "basic", url, redirected: false };
+  res[BODY] = new BodyState(blob.stream());
+  return res;
+}
+
 function start(method, url, flat, body, redirect, signal, service = undefined) {
   const [promise, id] = ops.fetchStart(method, url, flat, body, redirect, signal !== null, service);
   if (signal === null) return promise.then((f) => makeResponse(f, null));
@@ -155,12 +168,18 @@ function fetchVia(service, input, init) {
   // The common `fetch(url)`: no Request object, the URL is checked in Rust.
   if (init === undefined && (typeof input === "string" || (areaLoaded("url") && input instanceof internal.URL))) {
     const url = String(input);
-    // Only a URL starting with "d"/"D" (or with leading whitespace) can be data:.
     const c = url.charCodeAt(0);
-    if ((c !== 100 && c !== 68 && c > 32) || !/^\s*data:/i.test(url)) return start("GET", url, [], null, "follow", null, service);
+    // Only a URL starting with "d"/"b" (or with leading whitespace) can be data: or blob:.
+    if ((c !== 100 && c !== 68 && c !== 98 && c !== 66 && c > 32) || !/^\s*(data|blob):/i.test(url)) {
+      return start("GET", url, [], null, "follow", null, service);
+    }
   }
   const request = new Request(input, init);
   const r = request[REQ];
+  if (r.url.startsWith("blob:")) {
+    if (request.signal.aborted) throw request.signal.reason;
+    return blobResponse(r.url, r.method);
+  }
   if (r.url.startsWith("data:")) {
     if (request.signal.aborted) throw request.signal.reason;
     return dataResponse(r.url, r.method);

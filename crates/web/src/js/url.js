@@ -24,6 +24,15 @@ class URL {
     if (arguments.length === 0) throw new TypeError("Failed to execute 'canParse' on 'URL': 1 argument required, but only 0 present.");
     return ops.urlParse(usvString(url), base === undefined ? undefined : usvString(base)) != null;
   }
+  // File API §8.3: blob: URLs for this app's Blobs.
+  static createObjectURL(obj) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'createObjectURL' on 'URL': 1 argument required, but only 0 present.");
+    return need("blob").createBlobURL(obj);
+  }
+  static revokeObjectURL(url) {
+    if (arguments.length === 0) throw new TypeError("Failed to execute 'revokeObjectURL' on 'URL': 1 argument required, but only 0 present.");
+    need("blob").revokeBlobURL(url);
+  }
   static parse(url, base = undefined) {
     if (arguments.length === 0) throw new TypeError("Failed to execute 'parse' on 'URL': 1 argument required, but only 0 present.");
     try { return new URL(url, base); } catch { return null; }
