@@ -201,6 +201,13 @@ const AREAS: &[Part] = &[
         exports: &["fetch", "makeFetcher"],
     },
     Part {
+        name: "reqinit",
+        files: &[include_str!("js/request_init.js")],
+        deps: &[],
+        imports: &["need", "BodyState", "BODY"],
+        exports: &["requestOptions", "takeOverBody"],
+    },
+    Part {
         name: "clone",
         files: &[include_str!("js/clone.js")],
         deps: &["events"],

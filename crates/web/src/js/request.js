@@ -5,61 +5,23 @@ const FORBIDDEN_METHODS = ["CONNECT", "TRACE", "TRACK"];
 const REQ = Symbol("request");
 
 // RequestInit members kept as they are given (Fetch §5.4): one shared, frozen default
-// until a request sets one.
+// until a request sets one. Checking and storing them lives in the "reqinit" area,
+// loaded only by apps that set any.
 const DEFAULT_REQUEST_OPTIONS = Object.freeze({
   mode: "cors", credentials: "same-origin", cache: "default", referrer: "about:client",
   referrerPolicy: "", integrity: "", keepalive: false,
 });
-const REQUEST_ENUMS = {
-  mode: ["navigate", "same-origin", "no-cors", "cors"],
-  credentials: ["omit", "same-origin", "include"],
-  cache: ["default", "no-store", "reload", "no-cache", "force-cache", "only-if-cached"],
-  referrerPolicy: ["", "no-referrer", "no-referrer-when-downgrade", "same-origin", "origin", "strict-origin",
-    "origin-when-cross-origin", "strict-origin-when-cross-origin", "unsafe-url"],
-  priority: ["high", "low", "auto"],
-};
 
-// WebIDL enum conversion: an unknown value is a TypeError.
-function requestEnum(member, value) {
-  const v = String(value);
-  if (!REQUEST_ENUMS[member].includes(v)) {
-    throw new TypeError(`Failed to construct 'Request': The provided value '${v}' is not a valid enum value of type Request${member[0].toUpperCase()}${member.slice(1)}.`);
-  }
-  return v;
-}
-
-// Fetch §5.4 constructor steps 17–30 for the members NANO keeps but does not act on.
 function requestOptions(base, init) {
-  let o = base;
-  const set = (k, v) => {
-    if (o === base) o = { ...base };
-    o[k] = v;
+  // Each member is read once, in WebIDL's (lexicographic) order.
+  const given = {
+    cache: init.cache, credentials: init.credentials, integrity: init.integrity, keepalive: init.keepalive,
+    mode: init.mode, priority: init.priority, referrer: init.referrer, referrerPolicy: init.referrerPolicy,
   };
-  if (init.cache !== undefined) set("cache", requestEnum("cache", init.cache));
-  if (init.credentials !== undefined) set("credentials", requestEnum("credentials", init.credentials));
-  if (init.integrity !== undefined) set("integrity", String(init.integrity));
-  if (init.keepalive !== undefined) set("keepalive", !!init.keepalive);
-  if (init.mode !== undefined) {
-    const mode = requestEnum("mode", init.mode);
-    if (mode === "navigate") throw new TypeError("Failed to construct 'Request': Cannot construct a Request with a RequestInit whose mode member is set as 'navigate'.");
-    set("mode", mode);
+  for (const k in given) {
+    if (given[k] !== undefined) return need("reqinit").requestOptions(base, given);
   }
-  if (init.priority !== undefined) requestEnum("priority", init.priority);
-  if (init.referrer !== undefined) {
-    const referrer = String(init.referrer);
-    if (referrer === "") {
-      set("referrer", "");
-    } else {
-      let href;
-      try { href = new (need("url").URL)(referrer).href; } catch { throw new TypeError(`Failed to construct 'Request': Invalid referrer URL: ${referrer}`); }
-      set("referrer", href === "about:client" ? "about:client" : href);
-    }
-  }
-  if (init.referrerPolicy !== undefined) set("referrerPolicy", requestEnum("referrerPolicy", init.referrerPolicy));
-  if (o.cache === "only-if-cached" && o.mode !== "same-origin") {
-    throw new TypeError("Failed to construct 'Request': 'only-if-cached' can be set only with 'same-origin' mode");
-  }
-  return o;
+  return base;
 }
 
 function normalizeMethod(method) {
@@ -79,25 +41,6 @@ function parseRequestURL(input) {
     return url.href;
   }
   return String(input);
-}
-
-// The new request takes the input's body (Fetch §5.4 steps 38–41: through a proxy
-// stream, leaving the input's stream disturbed and locked). A body nobody has looked at
-// as a stream moves as it is; a host body moves out of its stream still untouched.
-function takeOverBody(source) {
-  const b = source[BODY];
-  if (b.isNull) return b;
-  if (b.stream === undefined) {
-    const moved = new BodyState(null);
-    Object.assign(moved, b);
-    b.text = b.bytes = b.native = undefined;
-    b.used = true;
-    b.stream = need("streams").disturbedEmptyStream();
-    return moved;
-  }
-  const native = need("streams").takeNativeBody(b.stream);
-  if (native !== undefined) return new BodyState(null, native);
-  return new BodyState(b.stream.pipeThrough(new (need("streams").TransformStream)()));
 }
 
 class Request {
@@ -149,7 +92,7 @@ class Request {
       }
       // Fetch §5.4 step 36: a GET or HEAD request cannot take over the input's body.
       if (!inputBody.isNull && (r.method === "GET" || r.method === "HEAD")) throw new TypeError("Request with GET/HEAD method cannot have body.");
-      body = takeOverBody(source);
+      body = need("reqinit").takeOverBody(source);
     } else {
       body = new BodyState(null);
     }
