@@ -630,3 +630,31 @@ fn key_material_counts_against_the_memory_limit() {
     let errors = outcome.errors.join("\n");
     assert!(errors.contains("memory"), "{errors}");
 }
+
+#[test]
+fn detached_buffers_hold_no_bytes_and_draft_usages_are_syntax_errors() {
+    support::check(
+        r#"
+        const S = crypto.subtle;
+        // WebIDL: a buffer detached before its bytes are copied holds none. Here the
+        // algorithm's name getter detaches the data while the algorithm is normalized.
+        const d = new Uint8Array(8);
+        const detachDuring = (alg, view) => ({ ...alg, get name() { view.buffer.transfer(); return alg.name; } });
+        const empty = new Uint8Array(await S.digest("SHA-256", new Uint8Array(0)));
+        eq([...new Uint8Array(await S.digest(detachDuring({ name: "SHA-256" }, d), d))], [...empty]);
+        const key = await S.importKey("raw", new Uint8Array(16), "AES-CBC", false, ["encrypt", "decrypt"]);
+        const pt = new Uint8Array(32);
+        const ct = await S.encrypt(detachDuring({ name: "AES-CBC", iv: new Uint8Array(16) }, pt), key, pt);
+        eq(ct.byteLength, 16, "an empty plaintext is one block of padding");
+        const gone = new Uint8Array(4);
+        gone.buffer.transfer();
+        eq(crypto.getRandomValues(gone), gone);
+        // Usages from the Modern Algorithms draft are KeyUsage values no algorithm here
+        // allows: SyntaxError, like any usage the algorithm does not support.
+        const e = await rejects(S.generateKey({ name: "AES-CBC", length: 128 }, true, ["encapsulateKey"]));
+        eq(e.name, "SyntaxError");
+        const e2 = await rejects(S.generateKey({ name: "AES-CBC", length: 128 }, true, ["not-a-usage"]));
+        eq(e2.name, "TypeError");
+        "#,
+    );
+}

@@ -54,7 +54,20 @@ impl<T> OrThrow<T> for CResult<T> {
 }
 
 fn bytes(ctx: &Ctx<'_>, v: &Value<'_>) -> Result<Vec<u8>> {
-    copy_bytes(v).ok_or_else(|| Exception::throw_type(ctx, "Argument is not a BufferSource"))
+    if let Some(b) = copy_bytes(v) {
+        return Ok(b);
+    }
+    // WebIDL "get a copy of the bytes held by the buffer source": a buffer detached
+    // (say, by a getter the algorithm normalization ran) holds none.
+    let buffer = ArrayBuffer::from_value(v.clone()).or_else(|| {
+        let view = v.as_object()?;
+        ArrayBuffer::from_value(view.get::<_, Value>("buffer").ok()?)
+    });
+    // SAFETY: only asks whether the buffer still has its bytes; no JavaScript runs.
+    if buffer.is_some_and(|b| unsafe { b.as_bytes() }.is_none()) {
+        return Ok(Vec::new());
+    }
+    Err(Exception::throw_type(ctx, "Argument is not a BufferSource"))
 }
 
 /// Like `bytes`, for key material: wiped when dropped.

@@ -18,16 +18,26 @@ function asciiLower(s) { return /[A-Z]/.test(s) ? s.replace(/[A-Z]/g, (c) => c.t
 
 // ---- WebIDL conversions ----
 
+// WebIDL "get a copy of the bytes held by the buffer source": a detached buffer holds
+// no bytes (it is not an error).
+const arrayBufferDetached = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "detached").get;
+function isDetachedSource(value) {
+  return arrayBufferDetached.call(value instanceof ArrayBuffer ? value : value.buffer);
+}
+
 function copyBuffer(value, what) {
-  if (value instanceof ArrayBuffer) return new Uint8Array(value.slice(0));
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+  if (value instanceof ArrayBuffer) return isDetachedSource(value) ? new Uint8Array(0) : new Uint8Array(value.slice(0));
+  if (ArrayBuffer.isView(value)) {
+    if (isDetachedSource(value)) return new Uint8Array(0);
+    return new Uint8Array(value.buffer.slice(value.byteOffset, value.byteOffset + value.byteLength));
+  }
   throw new TypeError(`${what} is not a BufferSource`);
 }
 
 // A BufferSource argument the Rust op copies synchronously, before any script can run
 // (the op is called before the method's first await): checked here, copied there.
 function bufferArg(value, what) {
-  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return value;
+  if (value instanceof ArrayBuffer || ArrayBuffer.isView(value)) return isDetachedSource(value) ? new Uint8Array(0) : value;
   throw new TypeError(`${what} is not a BufferSource`);
 }
 
@@ -39,7 +49,12 @@ function enforceRange(value, max, what) {
   return t;
 }
 
-const RECOGNIZED_USAGES = ["encrypt", "decrypt", "sign", "verify", "deriveKey", "deriveBits", "wrapKey", "unwrapKey"];
+// The KeyUsage enum; the last four come from the Modern Algorithms draft (no algorithm
+// here allows them, so asking for one is the usual SyntaxError, not a TypeError).
+const RECOGNIZED_USAGES = [
+  "encrypt", "decrypt", "sign", "verify", "deriveKey", "deriveBits", "wrapKey", "unwrapKey",
+  "encapsulateKey", "encapsulateBits", "decapsulateKey", "decapsulateBits",
+];
 
 function toUsages(value) {
   if (value === null || typeof value !== "object" || typeof value[Symbol.iterator] !== "function") {
@@ -138,8 +153,10 @@ function normalize(op, alg) {
   if (alg === null || (typeof alg !== "object" && typeof alg !== "function")) {
     throw new TypeError("Algorithm must be an object or a string");
   }
-  if (alg.name === undefined) throw new TypeError("Algorithm: name is required");
-  const name = `${alg.name}`;
+  // Read once: a getter runs once per dictionary member.
+  const rawName = alg.name;
+  if (rawName === undefined) throw new TypeError("Algorithm: name is required");
+  const name = `${rawName}`;
   const table = SUPPORTED[op];
   const canonical = LOOKUP[op].get(asciiLower(name));
   if (canonical === undefined) throw dom("NotSupportedError", `Unrecognized algorithm name for ${op}: ${name}`);
@@ -855,6 +872,8 @@ class Crypto {
     if (array.byteLength > 65536) {
       throw dom("QuotaExceededError", `The ArrayBufferView's byte length (${array.byteLength}) exceeds the number of bytes of entropy available via this API (65536).`);
     }
+    // Nothing to fill (an empty or detached view).
+    if (array.byteLength === 0) return array;
     new Uint8Array(array.buffer, array.byteOffset, array.byteLength).set(ops.cryptoRandom(array.byteLength));
     return array;
   }
