@@ -1389,41 +1389,59 @@ function readableStreamTee(stream, cloneForBranch2) {
   return readableStreamDefaultTee(stream, cloneForBranch2);
 }
 
+// The branches' cancel algorithms of a tee (§4.9.1, the same for both kinds): the source
+// is canceled, with both reasons, once both branches are.
+function teeCancellation(stream) {
+  const t = { canceled1: false, canceled2: false, reason1: undefined, reason2: undefined, cancelPromise: newPromise() };
+  const cancelSource = () => t.cancelPromise.resolve(readableStreamCancel(stream, [t.reason1, t.reason2]));
+  t.cancel1 = (reason) => {
+    t.canceled1 = true;
+    t.reason1 = reason;
+    if (t.canceled2) cancelSource();
+    return t.cancelPromise.promise;
+  };
+  t.cancel2 = (reason) => {
+    t.canceled2 = true;
+    t.reason2 = reason;
+    if (t.canceled1) cancelSource();
+    return t.cancelPromise.promise;
+  };
+  return t;
+}
+
 function readableStreamDefaultTee(stream, cloneForBranch2) {
   const reader = acquireReadableStreamDefaultReader(stream);
   let reading = false;
   let readAgain = false;
-  let canceled1 = false;
-  let canceled2 = false;
-  let reason1, reason2, branch1, branch2;
-  const cancelPromise = newPromise();
+  let branch1, branch2;
+  const t = teeCancellation(stream);
   const readRequest = {
     chunk(chunk) {
       queueMicrotaskIntrinsic(() => {
         readAgain = false;
         const chunk1 = chunk;
         let chunk2 = chunk;
-        if (!canceled2 && cloneForBranch2) {
+        if (!t.canceled2 && cloneForBranch2) {
           try {
             chunk2 = need("clone").structuredClone(chunk);
           } catch (e) {
             readableStreamDefaultControllerError(branch1.controller, e);
             readableStreamDefaultControllerError(branch2.controller, e);
-            cancelPromise.resolve(readableStreamCancel(stream, e));
+            t.cancelPromise.resolve(readableStreamCancel(stream, e));
             return;
           }
         }
-        if (!canceled1) readableStreamDefaultControllerEnqueue(branch1.controller, chunk1);
-        if (!canceled2) readableStreamDefaultControllerEnqueue(branch2.controller, chunk2);
+        if (!t.canceled1) readableStreamDefaultControllerEnqueue(branch1.controller, chunk1);
+        if (!t.canceled2) readableStreamDefaultControllerEnqueue(branch2.controller, chunk2);
         reading = false;
         if (readAgain) pullAlgorithm();
       });
     },
     close() {
       reading = false;
-      if (!canceled1) readableStreamDefaultControllerClose(branch1.controller);
-      if (!canceled2) readableStreamDefaultControllerClose(branch2.controller);
-      if (!canceled1 || !canceled2) cancelPromise.resolve(undefined);
+      if (!t.canceled1) readableStreamDefaultControllerClose(branch1.controller);
+      if (!t.canceled2) readableStreamDefaultControllerClose(branch2.controller);
+      if (!t.canceled1 || !t.canceled2) t.cancelPromise.resolve(undefined);
     },
     error() { reading = false; },
   };
@@ -1436,24 +1454,12 @@ function readableStreamDefaultTee(stream, cloneForBranch2) {
     readableStreamDefaultReaderRead(reader, readRequest);
     return resolvedWith(undefined);
   };
-  const cancel1Algorithm = (reason) => {
-    canceled1 = true;
-    reason1 = reason;
-    if (canceled2) cancelPromise.resolve(readableStreamCancel(stream, [reason1, reason2]));
-    return cancelPromise.promise;
-  };
-  const cancel2Algorithm = (reason) => {
-    canceled2 = true;
-    reason2 = reason;
-    if (canceled1) cancelPromise.resolve(readableStreamCancel(stream, [reason1, reason2]));
-    return cancelPromise.promise;
-  };
-  branch1 = createReadableStream(noop, pullAlgorithm, cancel1Algorithm);
-  branch2 = createReadableStream(noop, pullAlgorithm, cancel2Algorithm);
+  branch1 = createReadableStream(noop, pullAlgorithm, t.cancel1);
+  branch2 = createReadableStream(noop, pullAlgorithm, t.cancel2);
   uponRejection(reader.closed.promise, (r) => {
     readableStreamDefaultControllerError(branch1.controller, r);
     readableStreamDefaultControllerError(branch2.controller, r);
-    if (!canceled1 || !canceled2) cancelPromise.resolve(undefined);
+    if (!t.canceled1 || !t.canceled2) t.cancelPromise.resolve(undefined);
   });
   return [branch1, branch2];
 }
@@ -1463,17 +1469,15 @@ function readableByteStreamTee(stream) {
   let reading = false;
   let readAgainForBranch1 = false;
   let readAgainForBranch2 = false;
-  let canceled1 = false;
-  let canceled2 = false;
-  let reason1, reason2, branch1, branch2;
-  const cancelPromise = newPromise();
+  let branch1, branch2;
+  const t = teeCancellation(stream);
 
   const forwardReaderError = (thisReader) => {
     uponRejection(thisReader.closed.promise, (r) => {
       if (thisReader !== reader) return;
       readableByteStreamControllerError(branch1.controller, r);
       readableByteStreamControllerError(branch2.controller, r);
-      if (!canceled1 || !canceled2) cancelPromise.resolve(undefined);
+      if (!t.canceled1 || !t.canceled2) t.cancelPromise.resolve(undefined);
     });
   };
 
@@ -1490,18 +1494,18 @@ function readableByteStreamTee(stream) {
           readAgainForBranch2 = false;
           const chunk1 = chunk;
           let chunk2 = chunk;
-          if (!canceled1 && !canceled2) {
+          if (!t.canceled1 && !t.canceled2) {
             try {
               chunk2 = cloneAsUint8Array(chunk);
             } catch (e) {
               readableByteStreamControllerError(branch1.controller, e);
               readableByteStreamControllerError(branch2.controller, e);
-              cancelPromise.resolve(readableStreamCancel(stream, e));
+              t.cancelPromise.resolve(readableStreamCancel(stream, e));
               return;
             }
           }
-          if (!canceled1) readableByteStreamControllerEnqueue(branch1.controller, chunk1);
-          if (!canceled2) readableByteStreamControllerEnqueue(branch2.controller, chunk2);
+          if (!t.canceled1) readableByteStreamControllerEnqueue(branch1.controller, chunk1);
+          if (!t.canceled2) readableByteStreamControllerEnqueue(branch2.controller, chunk2);
           reading = false;
           if (readAgainForBranch1) pull1Algorithm();
           else if (readAgainForBranch2) pull2Algorithm();
@@ -1509,11 +1513,11 @@ function readableByteStreamTee(stream) {
       },
       close() {
         reading = false;
-        if (!canceled1) readableByteStreamControllerClose(branch1.controller);
-        if (!canceled2) readableByteStreamControllerClose(branch2.controller);
+        if (!t.canceled1) readableByteStreamControllerClose(branch1.controller);
+        if (!t.canceled2) readableByteStreamControllerClose(branch2.controller);
         if (branch1.controller.pendingPullIntos.length > 0) readableByteStreamControllerRespond(branch1.controller, 0);
         if (branch2.controller.pendingPullIntos.length > 0) readableByteStreamControllerRespond(branch2.controller, 0);
-        if (!canceled1 || !canceled2) cancelPromise.resolve(undefined);
+        if (!t.canceled1 || !t.canceled2) t.cancelPromise.resolve(undefined);
       },
       error() { reading = false; },
     });
@@ -1532,8 +1536,8 @@ function readableByteStreamTee(stream) {
         queueMicrotaskIntrinsic(() => {
           readAgainForBranch1 = false;
           readAgainForBranch2 = false;
-          const byobCanceled = forBranch2 ? canceled2 : canceled1;
-          const otherCanceled = forBranch2 ? canceled1 : canceled2;
+          const byobCanceled = forBranch2 ? t.canceled2 : t.canceled1;
+          const otherCanceled = forBranch2 ? t.canceled1 : t.canceled2;
           if (!otherCanceled) {
             let clonedChunk;
             try {
@@ -1541,7 +1545,7 @@ function readableByteStreamTee(stream) {
             } catch (e) {
               readableByteStreamControllerError(byobBranch.controller, e);
               readableByteStreamControllerError(otherBranch.controller, e);
-              cancelPromise.resolve(readableStreamCancel(stream, e));
+              t.cancelPromise.resolve(readableStreamCancel(stream, e));
               return;
             }
             if (!byobCanceled) readableByteStreamControllerRespondWithNewView(byobBranch.controller, chunk);
@@ -1556,15 +1560,15 @@ function readableByteStreamTee(stream) {
       },
       close(chunk) {
         reading = false;
-        const byobCanceled = forBranch2 ? canceled2 : canceled1;
-        const otherCanceled = forBranch2 ? canceled1 : canceled2;
+        const byobCanceled = forBranch2 ? t.canceled2 : t.canceled1;
+        const otherCanceled = forBranch2 ? t.canceled1 : t.canceled2;
         if (!byobCanceled) readableByteStreamControllerClose(byobBranch.controller);
         if (!otherCanceled) readableByteStreamControllerClose(otherBranch.controller);
         if (chunk !== undefined) {
           if (!byobCanceled) readableByteStreamControllerRespondWithNewView(byobBranch.controller, chunk);
           if (!otherCanceled && otherBranch.controller.pendingPullIntos.length > 0) readableByteStreamControllerRespond(otherBranch.controller, 0);
         }
-        if (!byobCanceled || !otherCanceled) cancelPromise.resolve(undefined);
+        if (!byobCanceled || !otherCanceled) t.cancelPromise.resolve(undefined);
       },
       error() { reading = false; },
     });
@@ -1592,20 +1596,8 @@ function readableByteStreamTee(stream) {
     else pullWithBYOBReader(byobRequestRecord(byobRequest).view, true);
     return resolvedWith(undefined);
   };
-  const cancel1Algorithm = (reason) => {
-    canceled1 = true;
-    reason1 = reason;
-    if (canceled2) cancelPromise.resolve(readableStreamCancel(stream, [reason1, reason2]));
-    return cancelPromise.promise;
-  };
-  const cancel2Algorithm = (reason) => {
-    canceled2 = true;
-    reason2 = reason;
-    if (canceled1) cancelPromise.resolve(readableStreamCancel(stream, [reason1, reason2]));
-    return cancelPromise.promise;
-  };
-  branch1 = createReadableByteStream(noop, pull1Algorithm, cancel1Algorithm);
-  branch2 = createReadableByteStream(noop, pull2Algorithm, cancel2Algorithm);
+  branch1 = createReadableByteStream(noop, pull1Algorithm, t.cancel1);
+  branch2 = createReadableByteStream(noop, pull2Algorithm, t.cancel2);
   forwardReaderError(reader);
   return [branch1, branch2];
 }
