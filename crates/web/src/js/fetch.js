@@ -8,24 +8,18 @@ const FETCHED_STATUS = 0, FETCHED_STATUS_TEXT = 1, FETCHED_HEADERS = 2, FETCHED_
   FETCHED_URL = 4, FETCHED_REDIRECTED = 5;
 
 // Pumps a ReadableStream request body into the upload channel (Fetch §4.5 "transmit
-// request body"). A failure ends the upload with an error, which fails the fetch.
-async function pumpUpload(stream, sink) {
-  const reader = stream.getReader();
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      if (!(value instanceof Uint8Array)) throw new TypeError("Request body stream chunks must be Uint8Array");
-      if (!(await ops.sinkWrite(sink, value))) {
-        // The request ended (aborted, failed or answered early): stop reading.
-        reader.cancel().catch(() => {});
-        return;
-      }
-    }
-    ops.sinkClose(sink);
-  } catch (err) {
-    ops.sinkClose(sink, `the request body stream errored: ${err && err.message || err}`);
-  }
+// request body"), with the same reader loop response bodies use (streams.js
+// pumpStream). A failure ends the upload with an error, which fails the fetch; when the
+// request ends early (aborted, failed or answered) the stream is canceled.
+function pumpUpload(stream, sink) {
+  const write = (value) => {
+    if (!(value instanceof Uint8Array)) throw new TypeError("Request body stream chunks must be Uint8Array");
+    return ops.sinkWrite(sink, value);
+  };
+  need("streams").pumpStream(stream, write).then(
+    () => ops.sinkClose(sink),
+    (err) => ops.sinkClose(sink, `the request body stream errored: ${err && err.message || err}`),
+  );
 }
 
 // The request body as ops.fetchStart takes it; marks the body used.
