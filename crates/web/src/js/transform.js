@@ -397,18 +397,11 @@ class CountQueuingStrategy {
   get [Symbol.toStringTag]() { return "CountQueuingStrategy"; }
 }
 
-for (const [name, value] of Object.entries({
+const STREAM_CLASSES = {
   ReadableStream, ReadableStreamDefaultReader, ReadableStreamBYOBReader, ReadableStreamBYOBRequest,
   ReadableStreamDefaultController, ReadableByteStreamController, WritableStream, WritableStreamDefaultWriter,
   WritableStreamDefaultController, TransformStream, TransformStreamDefaultController,
   ByteLengthQueuingStrategy, CountQueuingStrategy,
-})) {
-  defineGlobal(name, value);
-}
-
-webidlInterface(
-  ReadableStream, ReadableStreamDefaultReader, ReadableStreamBYOBReader, ReadableStreamBYOBRequest,
-  ReadableStreamDefaultController, ReadableByteStreamController, WritableStream, WritableStreamDefaultWriter,
-  WritableStreamDefaultController, TransformStream, TransformStreamDefaultController,
-  ByteLengthQueuingStrategy, CountQueuingStrategy,
-);
+};
+for (const [name, value] of Object.entries(STREAM_CLASSES)) defineGlobal(name, value);
+webidlInterface(...Object.values(STREAM_CLASSES));
